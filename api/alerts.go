@@ -1,0 +1,45 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+type alertItem struct {
+	ID         int64  `json:"id"`
+	Kind       string `json:"kind"`
+	Subject    string `json:"subject"`
+	Message    string `json:"message"`
+	CreatedAt  string `json:"created_at"`
+	ResolvedAt string `json:"resolved_at,omitempty"`
+}
+
+// listAlerts shows operators what needs them, newest first. ?open=true
+// leaves out resolved alerts.
+func (s *Server) listAlerts(c *gin.Context) {
+	pg, err := readPage(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	openOnly := c.Query("open") == "true"
+	alerts, err := s.Store.Alerts(c.Request.Context(), openOnly, pg.Size, pg.offset())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]alertItem, 0, len(alerts))
+	for _, a := range alerts {
+		item := alertItem{
+			ID: a.ID, Kind: a.Kind, Subject: a.Subject, Message: a.Message,
+			CreatedAt: a.CreatedAt.UTC().Format(time.RFC3339),
+		}
+		if a.ResolvedAt != nil {
+			item.ResolvedAt = a.ResolvedAt.UTC().Format(time.RFC3339)
+		}
+		items = append(items, item)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "page": pg.Number, "page_size": pg.Size})
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"clearinghouse/app"
+	"clearinghouse/config"
+	"clearinghouse/store"
+)
+
+// shutdownGrace is how long requests in flight get to finish on shutdown.
+const shutdownGrace = 20 * time.Second
+
+func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlagSet("migrate", "Apply the pending database migrations and exit.", stdout)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg := config.Load()
+	if err := cfg.Validate(config.Needs{Database: true}); err != nil {
+		return err
+	}
+	return store.Migrate(ctx, cfg.DatabaseURL, newLogger(cfg.LogFormat, os.Stderr))
+}
+
+func runAPI(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlagSet("api", "Serve the HTTP API and the portal.", stdout)
+	secure := fs.Bool("secure-cookies", true, "mark the session cookie Secure (serve over HTTPS)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg := config.Load()
+	needs := config.Needs{Database: true, Temporal: true, HTTP: true, Secrets: true}
+	if err := cfg.Validate(needs); err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogFormat, os.Stderr)
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	seed := app.Seed{Operator: cfg.BootstrapOperator, Password: cfg.BootstrapPassword}
+	if _, err := app.Bootstrap(ctx, st, seed, time.Now()); err != nil {
+		return fmt.Errorf("creating first operator: %w", err)
+	}
+	tc, err := app.DialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+
+	server := app.NewAPI(st, tc, log, app.APIOptions{
+		MarketAPIKey: cfg.MarketAPIKey, SecureCookies: *secure,
+		TemporalUIURL: cfg.TemporalUIURL, Namespace: cfg.TemporalNamespace,
+	})
+	httpServer, err := app.ServeHTTP(cfg.HTTPAddr, server.Handler())
+	if err != nil {
+		return err
+	}
+	log.Info("API listening", "addr", httpServer.Addr())
+	<-ctx.Done()
+	return shutdownHTTP(httpServer)
+}
+
+func shutdownHTTP(s *app.HTTPServer) error {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	return s.Shutdown(ctx)
+}
+
+func runWorker(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlagSet("worker", "Run the Temporal worker: workflows and activities.", stdout)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg := config.Load()
+	if err := cfg.Validate(config.Needs{Database: true, Temporal: true}); err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogFormat, os.Stderr)
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tc, err := app.DialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	w, err := app.StartWorker(st, tc, log, app.WorkerOptions{})
+	if err != nil {
+		return err
+	}
+	if err := app.EnsureClosingSchedule(ctx, tc, cfg.ClosingCron, ""); err != nil {
+		return err
+	}
+	log.Info("worker running", "closing_cron", cfg.ClosingCron)
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}

@@ -1,0 +1,135 @@
+package e2e
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"clearinghouse/api"
+)
+
+const seedContract = `{"contract_id":"V-1","buyer_id":"B","seller_id":"A","item_code":"xxxx",` +
+	`"amount":5000,"traded_at":"2023-09-21T10:00:00+09:00"}`
+
+func batchBody(contracts ...string) string {
+	return `{"request_id":"bad-1","contracts":[` + strings.Join(contracts, ",") + `]}`
+}
+
+func withField(field, value string) string {
+	return strings.Replace(seedContract, fieldValue(field), `"`+field+`":`+value, 1)
+}
+
+// fieldValue finds "field":value in seedContract.
+func fieldValue(field string) string {
+	start := strings.Index(seedContract, `"`+field+`":`)
+	end := strings.IndexAny(seedContract[start+len(field)+3:], ",}") + start + len(field) + 3
+	return seedContract[start:end]
+}
+
+func withoutField(field string) string {
+	s := strings.Replace(seedContract, fieldValue(field)+",", "", 1)
+	return strings.Replace(s, ","+fieldValue(field), "", 1)
+}
+
+func TestBadBatchesAreRefusedAndStoreNothing(t *testing.T) {
+	s := newStack(t)
+	m := s.market()
+	tests := []struct {
+		name        string
+		contentType string
+		body        string
+		status      int
+		code        string
+	}{
+		{"malformed JSON", "application/json", `{"request_id": "x", "contracts": [`, 400, "malformed_json"},
+		{"not an object", "application/json", `[1,2]`, 400, "invalid_body"},
+		{"empty body", "application/json", ``, 400, "malformed_json"},
+		{"two values", "application/json", `{} {}`, 400, "malformed_json"},
+		{"request id as number", "application/json", `{"request_id":5,"contracts":[]}`, 400, "invalid_body"},
+		{"contracts as object", "application/json", `{"request_id":"x","contracts":{}}`, 400, "invalid_body"},
+		{"unknown top-level field", "application/json", `{"request_id":"x","contracts":[],"extra":1}`,
+			400, "invalid_body"},
+		{"missing request id", "application/json", `{"contracts":[` + seedContract + `]}`,
+			400, "invalid_request_id"},
+		{"bad request id", "application/json", `{"request_id":"a b","contracts":[` + seedContract + `]}`,
+			400, "invalid_request_id"},
+		{"no contracts", "application/json", `{"request_id":"x","contracts":[]}`, 400, "no_contracts"},
+		{"form encoded", "application/x-www-form-urlencoded", `request_id=x`, 415, "unsupported_media_type"},
+		{"negative amount", "application/json", batchBody(withField("amount", "-1")), 422, "invalid_contracts"},
+		{"fractional amount", "application/json", batchBody(withField("amount", "10.5")), 422, "invalid_contracts"},
+		{"amount as string", "application/json", batchBody(withField("amount", `"5000"`)), 422, "invalid_contracts"},
+		{"huge amount", "application/json", batchBody(withField("amount", "99999999999999999999")),
+			422, "invalid_contracts"},
+		{"buyer is seller", "application/json", batchBody(withField("buyer_id", `"A"`)), 422, "invalid_contracts"},
+		{"unknown broker", "application/json", batchBody(withField("buyer_id", `"ZZ"`)), 422, "invalid_contracts"},
+		{"clearing house as broker", "application/json", batchBody(withField("buyer_id", `"CH"`)),
+			422, "invalid_contracts"},
+		{"missing traded_at", "application/json", batchBody(withoutField("traded_at")), 422, "invalid_contracts"},
+		{"missing contract id", "application/json", batchBody(withoutField("contract_id")), 422, "invalid_contracts"},
+		{"one bad among good", "application/json", batchBody(seedContract,
+			strings.Replace(withField("amount", "0"), "V-1", "V-2", 1)), 422, "invalid_contracts"},
+		{"oversized body", "application/json", `{"request_id":"x","contracts":[` +
+			strings.Repeat(" ", api.MaxBatchBody) + `]}`, 413, "body_too_large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := m.send(http.MethodPost, "/api/v1/contract-batches", tt.contentType, []byte(tt.body))
+			if resp.Status != tt.status || resp.errorCode() != tt.code {
+				t.Errorf("body %.80s: HTTP %d %.300s, want %d %s", tt.body, resp.Status, resp.Body,
+					tt.status, tt.code)
+			}
+		})
+	}
+	for _, table := range []string{"ingestion_batches", "contracts", "transaction_history"} {
+		if n := s.count("SELECT count(*) FROM " + table); n != 0 {
+			t.Errorf("%s has %d rows after refused batches, want 0", table, n)
+		}
+	}
+}
+
+func TestRefusedBatchListsEveryProblem(t *testing.T) {
+	s := newStack(t)
+	bad := strings.Replace(withField("amount", "-3"), `"buyer_id":"B"`, `"buyer_id":"A"`, 1)
+	resp := s.market().send(http.MethodPost, "/api/v1/contract-batches", "application/json",
+		[]byte(batchBody(seedContract, strings.Replace(bad, "V-1", "V-2", 1))))
+	var body struct {
+		Error struct {
+			Details struct {
+				Total  int `json:"total"`
+				Issues []struct {
+					Index int    `json:"index"`
+					Field string `json:"field"`
+					Code  string `json:"code"`
+				} `json:"issues"`
+			} `json:"details"`
+		} `json:"error"`
+	}
+	resp.decode(t, &body)
+	got := map[string]bool{}
+	for _, is := range body.Error.Details.Issues {
+		got[is.Field+"/"+is.Code] = is.Index == 1
+	}
+	for _, want := range []string{"amount/not_positive", "seller_id/buyer_equals_seller"} {
+		if !got[want] {
+			t.Errorf("issues = %+v, want %s on contract 1", body.Error.Details.Issues, want)
+		}
+	}
+}
+
+func TestWrongMarketKeyIsRefused(t *testing.T) {
+	s := newStack(t)
+	m := s.market()
+	m.bearer = "not-the-key"
+	resp := m.send(http.MethodPost, "/api/v1/contract-batches", "application/json",
+		[]byte(batchBody(seedContract)))
+	if resp.Status != http.StatusUnauthorized {
+		t.Errorf("wrong key: HTTP %d, want 401", resp.Status)
+	}
+	// A signed-in broker cannot submit contracts either.
+	b := s.login("broker-a", testPassword)
+	resp = b.send(http.MethodPost, "/api/v1/contract-batches", "application/json",
+		[]byte(batchBody(seedContract)))
+	if resp.Status != http.StatusUnauthorized {
+		t.Errorf("broker submitting: HTTP %d, want 401", resp.Status)
+	}
+}
