@@ -55,10 +55,15 @@ func (a *Activities) CloseMonth(ctx context.Context, in CloseMonthInput) (CloseM
 		Month: m, WorkflowID: activity.GetInfo(ctx).WorkflowExecution.ID,
 		TriggeredBy: in.TriggeredBy, Now: a.Now(),
 	}
+	start := time.Now()
 	c, err := a.Store.CloseMonth(ctx, req)
 	already := errors.Is(err, store.ErrAlreadyClosed)
 	if err != nil && !already {
 		return CloseMonthResult{}, err
+	}
+	if !already {
+		a.Log.Info("month closed", "month", in.Month, "brokers", c.Brokers,
+			"contracts", c.Contracts, "took_ms", time.Since(start).Milliseconds())
 	}
 	return CloseMonthResult{
 		AlreadyClosed: already, Brokers: c.Brokers, Contracts: c.Contracts,

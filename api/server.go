@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"clearinghouse/auth"
+	"clearinghouse/portal"
 	"clearinghouse/store"
 	"clearinghouse/workflows"
 )
@@ -97,6 +98,7 @@ func (s *Server) routes() *gin.Engine {
 			"method not allowed on this route"))
 	})
 
+	portal.Register(r)
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", s.serveMetrics)

@@ -40,7 +40,7 @@ func TestMain(m *testing.M) {
 
 // stack is one clearing house: its own database, worker and API.
 type stack struct {
-	t        *testing.T
+	t        testing.TB
 	URL      string
 	Store    *store.Store
 	Temporal client.Client
@@ -67,11 +67,19 @@ func newStack(t *testing.T) *stack {
 
 func newStackWith(t *testing.T, o stackOptions) *stack {
 	t.Helper()
+	return newStackFor(t, o)
+}
+
+func newStackFor(t testing.TB, o stackOptions) *stack {
+	t.Helper()
 	if o.ChunkSize == 0 {
 		o.ChunkSize = 3
 	}
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if os.Getenv("CLEARING_TEST_LOG") != "" {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
@@ -120,7 +128,7 @@ func newStackWith(t *testing.T, o stackOptions) *stack {
 }
 
 // startTemporal starts an ephemeral Temporal server for one test.
-func startTemporal(t *testing.T, log *slog.Logger) client.Client {
+func startTemporal(t testing.TB, log *slog.Logger) client.Client {
 	t.Helper()
 	ctx := context.Background()
 	attrs := map[string]enums.IndexedValueType{}
@@ -150,7 +158,7 @@ type response struct {
 	Header http.Header
 }
 
-func (r response) decode(t *testing.T, v any) {
+func (r response) decode(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("decoding %s: %v", r.Body, err)
@@ -170,7 +178,7 @@ func (r response) errorCode() string {
 
 // caller sends requests as one party: the market, a user or nobody.
 type caller struct {
-	t      *testing.T
+	t      testing.TB
 	base   string
 	http   *http.Client
 	bearer string
@@ -282,7 +290,7 @@ type batchStatus struct {
 	} `json:"conflicts"`
 }
 
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	data, err := json.Marshal(v)
 	if err != nil {

@@ -55,6 +55,12 @@ func (r closingRow) toClosing() Closing {
 	}
 }
 
+// contractsGate is the advisory lock key that orders closings and contract
+// inserts: inserts hold it shared, a closing exclusively. An advisory lock
+// rather than a table lock, so that a closing never queues behind
+// autovacuum.
+const contractsGate = 7_301_001
+
 // CloseRequest asks for one month's closing.
 type CloseRequest struct {
 	Month       models.Month
@@ -70,9 +76,9 @@ var ErrAlreadyClosed = errors.New("month already closed")
 // CloseMonth closes a month in one transaction: every broker's balance from
 // one set-based aggregation, one ledger entry per broker with activity dated
 // the first day of the next month, and adjustments for contracts that
-// arrived late for months closed before. Contracts are locked against
-// inserts meanwhile, so that each contract is counted by its month's closing
-// or marked late. A month closed before gives ErrAlreadyClosed and its
+// arrived late for months closed before. Contract inserts wait meanwhile
+// (see contractsGate), so that each contract is counted by its month's
+// closing or marked late. A month closed before gives ErrAlreadyClosed and its
 // record.
 func (s *Store) CloseMonth(ctx context.Context, req CloseRequest) (Closing, error) {
 	var c Closing
@@ -95,7 +101,7 @@ func (s *Store) CloseMonth(ctx context.Context, req CloseRequest) (Closing, erro
 }
 
 func closeMonth(tx *gorm.DB, req CloseRequest) (Closing, error) {
-	if err := tx.Exec(`LOCK TABLE contracts IN SHARE MODE`).Error; err != nil {
+	if err := tx.Exec(`SELECT pg_advisory_xact_lock(?)`, contractsGate).Error; err != nil {
 		return Closing{}, err
 	}
 	var exists bool
@@ -111,6 +117,9 @@ func closeMonth(tx *gorm.DB, req CloseRequest) (Closing, error) {
 		"month": req.Month.Date(), "due": req.Month.Next().Date(), "now": req.Now,
 		"workflow": req.WorkflowID, "trigger": req.TriggeredBy,
 		"label": req.Month.FiscalLabel() + "取引収支", "by": "workflow:" + req.WorkflowID,
+	}
+	if err := tx.Exec(aggregateMonthSQL, args).Error; err != nil {
+		return Closing{}, err
 	}
 	if err := tx.Exec(closeMonthSQL, args).Error; err != nil {
 		return Closing{}, err
@@ -140,19 +149,27 @@ func readClosing(db *gorm.DB, m models.Month) (Closing, error) {
 	return c, nil
 }
 
-// closeMonthSQL aggregates the month's contracts per broker (sales and
-// purchases in one pass over the month), records the closing and the
-// balances, and posts one ledger entry per broker.
-const closeMonthSQL = `
+// aggregateMonthSQL sums the month's contracts per broker into a temporary
+// table. It is a statement of its own, not part of the inserts below,
+// because PostgreSQL plans a query that writes without parallel workers,
+// and the month's scan is the closing's whole cost.
+const aggregateMonthSQL = `
+CREATE TEMPORARY TABLE closing_agg ON COMMIT DROP AS
 WITH sides AS (
     SELECT seller_id AS broker_id, amount AS sales, 0::bigint AS purchases, 1 AS sold
     FROM contracts WHERE trade_month = @month
     UNION ALL
     SELECT buyer_id, 0, amount, 0 FROM contracts WHERE trade_month = @month
-), agg AS (
-    SELECT broker_id, sum(sales)::bigint AS sales, sum(purchases)::bigint AS purchases,
-           count(*) AS rows, sum(sold) AS sold
-    FROM sides GROUP BY broker_id
+)
+SELECT broker_id, sum(sales)::bigint AS sales, sum(purchases)::bigint AS purchases,
+       count(*) AS rows, sum(sold) AS sold
+FROM sides GROUP BY broker_id`
+
+// closeMonthSQL records the closing and the balances from the aggregate,
+// and posts one ledger entry per broker.
+const closeMonthSQL = `
+WITH agg AS (
+    SELECT * FROM closing_agg
 ), closing AS (
     INSERT INTO month_closings (month, workflow_id, triggered_by, due_on, closed_at, brokers,
                                 contracts, total_sales, sum_balances)

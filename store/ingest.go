@@ -66,9 +66,9 @@ func storeChunk(tx *gorm.DB, requestID string, chunkNo int, now time.Time) (Chun
 	if chunk.ProcessedAt != nil {
 		return ChunkResult{*chunk.Stored, *chunk.Duplicate, *chunk.Conflicting}, nil
 	}
-	// Take the insert lock in a statement of its own, so that the insert
+	// Pass the closing gate in a statement of its own, so that the insert
 	// below runs on a snapshot taken after any closing that held us up.
-	if err := tx.Exec(`LOCK TABLE contracts IN ROW EXCLUSIVE MODE`).Error; err != nil {
+	if err := tx.Exec(`SELECT pg_advisory_xact_lock_shared(?)`, contractsGate).Error; err != nil {
 		return ChunkResult{}, err
 	}
 
@@ -104,9 +104,9 @@ func storeChunk(tx *gorm.DB, requestID string, chunkNo int, now time.Time) (Chun
 	return res, err
 }
 
-// lateSQL marks a contract late when its month was already closed. The
-// closing locks contracts against inserts while it runs, so a contract is
-// either counted by its month's closing or marked late, never neither.
+// lateSQL marks a contract late when its month was already closed. A
+// closing holds the contracts gate while it runs, so a contract is either
+// counted by its month's closing or marked late, never neither.
 const lateSQL = `EXISTS (SELECT 1 FROM month_closings mc
 	WHERE mc.month = date_trunc('month', i.traded_at AT TIME ZONE 'Asia/Tokyo')::date)`
 

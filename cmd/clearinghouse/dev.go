@@ -77,8 +77,14 @@ func startDev(ctx context.Context, cfg *config.Config, demo bool, stack *devStac
 		return fmt.Errorf("resolving data folder: %w", err)
 	}
 	cfg.DataDir = dataDir
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+	// Others may pass through the folder but not list it: the private
+	// PostgreSQL server runs as its own unprivileged user when we are root,
+	// and the secrets inside are readable by their owner only.
+	if err := os.MkdirAll(dataDir, 0o711); err != nil {
 		return fmt.Errorf("creating data folder: %w", err)
+	}
+	if err := os.Chmod(dataDir, 0o711); err != nil {
+		return fmt.Errorf("opening data folder to the database user: %w", err)
 	}
 	generated, err := loadOrCreateCredentials(cfg)
 	if err != nil {

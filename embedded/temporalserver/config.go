@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"time"
 
 	"go.temporal.io/server/common/authorization"
 	"go.temporal.io/server/common/cluster"
@@ -47,18 +48,50 @@ func allocateServices(frontendAddr string) (serviceAddrs, error) {
 	return addrs, nil
 }
 
-// reserveAddr returns addr with port 0 replaced by a port that is free right now; it
-// checks that a given port is free so that a clash is an error rather than a crash later.
+// reserveAddr returns addr with port 0 replaced by a free port, held as holdPort explains;
+// a port given explicitly is only checked, so that a clash is an error now rather than a
+// failure inside the server later.
 func reserveAddr(addr string) (string, error) {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("listening on %s: %w", addr, err)
 	}
-	actual := l.Addr().String()
-	if err := l.Close(); err != nil {
-		return "", fmt.Errorf("releasing %s: %w", actual, err)
+	defer func() { _ = l.Close() }()
+
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("parsing %q: %w", addr, err)
 	}
-	return actual, nil
+	if port == "0" {
+		if err := holdPort(l); err != nil {
+			return "", err
+		}
+	}
+	return l.Addr().String(), nil
+}
+
+// holdPort keeps the port of l from being handed out again between now and the moment
+// the server binds it. Ports for port 0 and for outgoing connections come from the same
+// range, and busy processes nearby take them quickly. A connection closed first by its
+// accepting side leaves that side in TIME_WAIT on the port for about a minute; meanwhile
+// the kernel gives the port to nobody else, while a listener (which sets SO_REUSEADDR,
+// as Go's do) may still bind it explicitly.
+func holdPort(l net.Listener) error {
+	dialer := net.Dialer{Timeout: time.Second}
+	out, err := dialer.Dial("tcp", l.Addr().String())
+	if err != nil {
+		return fmt.Errorf("connecting to %s: %w", l.Addr(), err)
+	}
+	defer func() { _ = out.Close() }()
+
+	in, err := l.Accept()
+	if err != nil {
+		return fmt.Errorf("accepting on %s: %w", l.Addr(), err)
+	}
+	if err := in.Close(); err != nil {
+		return fmt.Errorf("closing connection on %s: %w", l.Addr(), err)
+	}
+	return nil
 }
 
 // serverConfig is the static configuration of a one-process server on SQLite. Global
@@ -144,10 +177,18 @@ func disabledArchivalDefaults() config.NamespaceDefaults {
 
 // dynamicConfig overrides server defaults that do not suit an embedded server.
 func dynamicConfig() dynamicconfig.StaticClient {
+	off := []dynamicconfig.ConstrainedValue{{Value: false}}
 	return dynamicconfig.StaticClient{
 		// The version check reports to and asks a host on the internet once a day;
 		// an embedded server talks to nothing but loopback.
-		dynamicconfig.EnableServerVersionCheck.Key(): []dynamicconfig.ConstrainedValue{{Value: false}},
+		dynamicconfig.EnableServerVersionCheck.Key(): off,
+		// The worker service starts these background workers and never stops them, so
+		// each server stopped in a process would leave them polling a closed port. Without
+		// the parent-close worker, history applies parent close policies itself; the
+		// scanners only tidy task queues and history of long-lived clusters.
+		dynamicconfig.EnableParentClosePolicyWorker.Key(): off,
+		dynamicconfig.TaskQueueScannerEnabled.Key():       off,
+		dynamicconfig.HistoryScannerEnabled.Key():         off,
 	}
 }
 

@@ -77,8 +77,9 @@ func (s serverLogger) Panic(msg string, tags ...tag.Tag) {
 	panic(msg)
 }
 
-// Fatal panics instead of exiting: the server calls it for broken start-up (a listener
-// that cannot bind), and Start turns a panic on its own goroutine into an error.
+// Fatal panics instead of exiting: the server calls it for a broken start-up (a listener
+// that cannot bind). On Start's goroutine the panic becomes an error; on any other it
+// ends the process, as exiting would.
 func (s serverLogger) Fatal(msg string, tags ...tag.Tag) {
 	s.log(slog.LevelError, msg, tags)
 	panic(msg)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"regexp"
 	"strconv"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -23,13 +24,15 @@ type Options struct {
 	DataDir string
 	// Ephemeral keeps everything in an in-memory SQLite database (tests).
 	Ephemeral bool
-	// FrontendAddr is the host:port of the gRPC frontend; port 0 picks a free port.
+	// FrontendAddr is the host:port of the gRPC frontend; port 0 picks a free port, and
+	// "" means 127.0.0.1:0.
 	FrontendAddr string
 	// UIAddr is the host:port of the Web UI; "" runs no UI, port 0 picks a free port.
 	UIAddr string
 	// Namespace is created at start when missing; "" means DefaultNamespace.
 	Namespace string
-	// SearchAttributes are custom search attributes registered on the namespace at every start.
+	// SearchAttributes are custom search attributes registered on the namespace at every
+	// start; names are letters, digits and underscores. Attributes are only ever added.
 	SearchAttributes map[string]enumspb.IndexedValueType
 	// Logger receives the server's warnings and errors; nil means slog.Default().
 	Logger *slog.Logger
@@ -86,9 +89,16 @@ func validateLoopback(addr string) error {
 	return nil
 }
 
+// attrName is what a search attribute name may look like here: anything else would need
+// quoting in visibility queries.
+var attrName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
 func validateSearchAttributes(attrs map[string]enumspb.IndexedValueType) error {
 	for name, valueType := range attrs {
-		if name == "" || sadefs.IsReserved(name) {
+		if !attrName.MatchString(name) {
+			return fmt.Errorf("checking search attribute %q: not a plain identifier", name)
+		}
+		if sadefs.IsReserved(name) {
 			return fmt.Errorf("checking search attribute %q: name is reserved", name)
 		}
 		if valueType == enumspb.INDEXED_VALUE_TYPE_UNSPECIFIED {

@@ -5,6 +5,11 @@
 // It is the only package that links the Temporal server and its UI, which are slow to
 // build; everything else talks to the server through the SDK at FrontendAddress.
 // Everything it starts listens on 127.0.0.1 only.
+//
+// Several servers may run one after another (or side by side) in one process. Two limits
+// come from the server itself: its SQLite driver keeps each database open until the
+// process exits, even after Stop, and a few of its internal gRPC connections outlive
+// Stop, idle.
 package temporalserver
 
 import (
@@ -35,7 +40,8 @@ type Server struct {
 }
 
 // Start runs a server as opts describe and returns once the frontend answers and the
-// namespace, with its search attributes, can be used.
+// namespace, with its search attributes, can be used. ctx bounds the start only; the
+// server runs until Stop.
 func Start(ctx context.Context, opts Options) (*Server, error) {
 	opts, err := opts.normalized()
 	if err != nil {

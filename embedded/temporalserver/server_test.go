@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -195,59 +196,99 @@ func testWebUI(t *testing.T, srv *temporalserver.Server) {
 	}
 }
 
+// childDirEnv hands the data folder to the child process of the restart test.
+const childDirEnv = "TEMPORALSERVER_TEST_CHILD_DATADIR"
+
 func TestFileServerKeepsWorkflowsAcrossRestart(t *testing.T) {
 	dir := t.TempDir()
-	options := temporalserver.Options{
-		DataDir:          dir,
-		FrontendAddr:     "127.0.0.1:0",
-		Namespace:        "clearing",
-		SearchAttributes: attrTypes{stateAttr: keyword},
-	}
-
-	first := startServer(t, options)
+	first := startServer(t, fileOptions(dir, attrTypes{stateAttr: keyword}))
 	c := dial(t, first)
 	// Nobody polls this queue: the workflow simply stays running.
-	start := client.StartWorkflowOptions{ID: "restart-probe", TaskQueue: "nobody-polls"}
+	start := client.StartWorkflowOptions{ID: restartProbeID, TaskQueue: "nobody-polls"}
 	if _, err := c.ExecuteWorkflow(testContext(t), start, parkWorkflow, parkInput{}); err != nil {
 		t.Fatalf("ExecuteWorkflow: %v", err)
 	}
-	c.Close()
-	if err := first.Stop(); err != nil {
-		t.Fatalf("stopping first server: %v", err)
-	}
+	stopServer(t, first)
 	if _, err := os.Stat(filepath.Join(dir, temporalserver.DatabaseFile)); err != nil {
 		t.Fatalf("database file after stop: %v", err)
 	}
 
-	// The second start also registers a new attribute on the existing namespace.
-	options.SearchAttributes = attrTypes{
-		stateAttr: keyword,
-		batchAttr: enumspb.INDEXED_VALUE_TYPE_INT,
-	}
-	second := startServer(t, options)
-	c = dial(t, second)
+	// Again in this process, registering one more search attribute on the namespace.
+	second := startServer(t, fileOptions(dir, restartAttrs()))
+	assertRestarted(t, dial(t, second), second.Namespace())
+	stopServer(t, second)
 
-	desc, err := c.DescribeWorkflowExecution(testContext(t), start.ID, "")
+	// An attribute cannot change its type: Start refuses before running anything.
+	clash := fileOptions(dir, attrTypes{stateAttr: enumspb.INDEXED_VALUE_TYPE_INT})
+	if srv, err := temporalserver.Start(testContext(t), clash); err == nil {
+		_ = srv.Stop()
+		t.Fatalf("Start with %s as Int: got no error, want one", stateAttr)
+	}
+
+	// Once more in a fresh process, where nothing of the first two servers is left in memory.
+	runChild(t, dir)
+}
+
+// TestRestartedInChildProcess is the last start of TestFileServerKeepsWorkflowsAcrossRestart.
+func TestRestartedInChildProcess(t *testing.T) {
+	dir := os.Getenv(childDirEnv)
+	if dir == "" {
+		t.Skip("runs only as the child of TestFileServerKeepsWorkflowsAcrossRestart")
+	}
+	srv := startServer(t, fileOptions(dir, restartAttrs()))
+	assertRestarted(t, dial(t, srv), srv.Namespace())
+}
+
+const restartProbeID = "restart-probe"
+
+func fileOptions(dir string, attrs attrTypes) temporalserver.Options {
+	return temporalserver.Options{
+		DataDir:          dir,
+		FrontendAddr:     "127.0.0.1:0",
+		Namespace:        "clearing",
+		SearchAttributes: attrs,
+	}
+}
+
+func restartAttrs() attrTypes {
+	return attrTypes{stateAttr: keyword, batchAttr: enumspb.INDEXED_VALUE_TYPE_INT}
+}
+
+func runChild(t *testing.T, dir string) {
+	t.Helper()
+	run := "-test.run=^TestRestartedInChildProcess$"
+	cmd := exec.CommandContext(testContext(t), os.Args[0], run, "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), childDirEnv+"="+dir)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("describing %s after restart: %v", start.ID, err)
+		t.Fatalf("child process: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "--- PASS: TestRestartedInChildProcess") {
+		t.Fatalf("child process: got no PASS line, want one:\n%s", out)
+	}
+	t.Logf("child process:\n%s", out)
+}
+
+// assertRestarted checks that the probe workflow and all restart attributes are there.
+func assertRestarted(t *testing.T, c client.Client, ns string) {
+	t.Helper()
+	desc, err := c.DescribeWorkflowExecution(testContext(t), restartProbeID, "")
+	if err != nil {
+		t.Fatalf("describing %s after restart: %v", restartProbeID, err)
 	}
 	status := desc.GetWorkflowExecutionInfo().GetStatus()
 	if status != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
-		t.Fatalf("status of %s after restart: got %s, want Running", start.ID, status)
+		t.Fatalf("status of %s after restart: got %s, want Running", restartProbeID, status)
 	}
-	assertAttributes(t, c, second.Namespace(), options.SearchAttributes)
-}
 
-func assertAttributes(t *testing.T, c client.Client, ns string, want attrTypes) {
-	t.Helper()
 	request := &operatorservice.ListSearchAttributesRequest{Namespace: ns}
 	resp, err := c.OperatorService().ListSearchAttributes(testContext(t), request)
 	if err != nil {
 		t.Fatalf("listing search attributes: %v", err)
 	}
-	for name, wantType := range want {
-		if got := resp.GetCustomAttributes()[name]; got != wantType {
-			t.Errorf("search attribute %s: got %s, want %s", name, got, wantType)
+	for name, want := range restartAttrs() {
+		if got := resp.GetCustomAttributes()[name]; got != want {
+			t.Errorf("search attribute %s after restart: got %s, want %s", name, got, want)
 		}
 	}
 }
@@ -262,6 +303,10 @@ func TestStartRefusesBadOptions(t *testing.T) {
 		{"frontend on all interfaces", temporalserver.Options{Ephemeral: true, FrontendAddr: ":0"}},
 		{"frontend on a host name", temporalserver.Options{Ephemeral: true, FrontendAddr: "localhost:0"}},
 		{"UI on all interfaces", temporalserver.Options{Ephemeral: true, UIAddr: "0.0.0.0:0"}},
+		{"attribute name needing quotes", temporalserver.Options{
+			Ephemeral:        true,
+			SearchAttributes: attrTypes{"Clearing-State": keyword},
+		}},
 		{"reserved attribute", temporalserver.Options{
 			Ephemeral:        true,
 			SearchAttributes: attrTypes{"WorkflowId": keyword},
@@ -300,6 +345,16 @@ func startServer(t *testing.T, opts temporalserver.Options) *temporalserver.Serv
 		}
 	})
 	return srv
+}
+
+// stopServer stops srv ahead of its cleanup, which then finds it stopped.
+func stopServer(t *testing.T, srv *temporalserver.Server) {
+	t.Helper()
+	begin := time.Now()
+	if err := srv.Stop(); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	t.Logf("Stop took %s", time.Since(begin).Round(time.Millisecond))
 }
 
 func dial(t *testing.T, srv *temporalserver.Server) client.Client {

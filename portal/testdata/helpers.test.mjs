@@ -1,0 +1,79 @@
+// Unit tests of the portal scripts' pure helpers, run by portal_test.go
+// with `node --test`.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { toCSV } from '../web/assets/js/csv.js';
+import {
+  addMonths, brokerLabel, dateJST, dateTimeJST, isMonth, monthJST, signedYen,
+} from '../web/assets/js/format.js';
+import { loginPath, safeReturnPath, withQuery } from '../web/assets/js/paths.js';
+
+const origin = 'http://127.0.0.1:8080';
+
+test('amounts carry their sign and thousands separators', () => {
+  const cases = [[2000, '+2,000円'], [-10000, '-10,000円'], [0, '0円'], [1234567, '+1,234,567円']];
+  for (const [n, want] of cases) {
+    assert.equal(signedYen(n), want, `signedYen(${n})`);
+  }
+});
+
+test('dates are Japan dates, whatever the zone of the timestamp', () => {
+  assert.equal(dateTimeJST('2023-09-30T14:30:00Z'), '2023-09-30 23:30:00');
+  assert.equal(dateJST('2023-09-30T15:30:00Z'), '2023-10-01');
+  assert.equal(dateTimeJST('2023-09-21T10:00:00+09:00'), '2023-09-21 10:00:00');
+  assert.equal(dateJST('not a date'), '');
+});
+
+test('the current month is the month in Japan', () => {
+  assert.equal(monthJST(Date.parse('2023-09-30T15:30:00Z')), '2023-10');
+  assert.equal(monthJST(Date.parse('2023-09-30T14:30:00Z')), '2023-09');
+});
+
+test('months move across years', () => {
+  assert.equal(addMonths('2023-01', -1), '2022-12');
+  assert.equal(addMonths('2023-12', 1), '2024-01');
+  assert.equal(addMonths('2023-09', 0), '2023-09');
+  assert.ok(isMonth('2023-09'));
+  for (const bad of ['2023-13', '2023-9', '', null, '2023-09-01']) {
+    assert.ok(!isMonth(bad), `isMonth(${bad})`);
+  }
+});
+
+test('brokers read "name / id"', () => {
+  assert.equal(brokerLabel('データブローカーA', 'A'), 'データブローカーA / A');
+  assert.equal(brokerLabel('', 'A'), 'A');
+});
+
+test('only local paths are return paths', () => {
+  const kept = [
+    ['/history', '/history'],
+    ['/history?month=2023-09&broker_id=A', '/history?month=2023-09&broker_id=A'],
+    ['/batches/req%3A1', '/batches/req%3A1'],
+  ];
+  for (const [raw, want] of kept) {
+    assert.equal(safeReturnPath(raw, origin), want, `safeReturnPath(${raw})`);
+  }
+  const refused = [
+    'https://evil.example/', '//evil.example/x', '/\\evil.example', '\\\\evil.example',
+    'javascript:alert(1)', '/\tevil', 'history', '', null, undefined, '/login?next=/x',
+    '/api/v1/users', 'http://127.0.0.1:8080/history', '/\nevil',
+  ];
+  for (const raw of refused) {
+    assert.equal(safeReturnPath(raw, origin), '', `safeReturnPath(${raw})`);
+  }
+});
+
+test('login paths and queries are encoded', () => {
+  assert.equal(loginPath('/history?month=2023-09'), '/login?next=%2Fhistory%3Fmonth%3D2023-09');
+  assert.equal(loginPath(''), '/login');
+  assert.equal(withQuery('/batches', { status: '', page: 2 }), '/batches?page=2');
+  assert.equal(withQuery('/batches', { status: '' }), '/batches');
+});
+
+test('CSV opens in Excel: BOM, CRLF, quoted text, bare numbers', () => {
+  const csv = toCSV([['取引先', '金額'], ['A "1", B', -5000], ['=HYPERLINK("x")', 3000]]);
+  assert.equal(csv,
+    '\uFEFF"取引先","金額"\r\n"A ""1"", B",-5000\r\n"\'=HYPERLINK(""x"")",3000\r\n');
+});

@@ -1,0 +1,36 @@
+// Japanese messages for the API's error codes. The API's own messages are
+// English; a code without a message here falls back to them.
+
+const messages = {
+  network: 'サーバーに接続できませんでした。通信状態を確認して、もう一度お試しください。',
+  invalid_credentials: 'ログインIDまたはパスワードが正しくありません。',
+  too_many_attempts:
+    'ログインの失敗が続いたため、しばらく受け付けません。時間をおいて再度お試しください。',
+  account_disabled: 'このアカウントは無効です。システム管理者に連絡してください。',
+  unauthenticated: 'ログインの有効期限が切れました。もう一度ログインしてください。',
+  forbidden: 'この操作を行う権限がありません。',
+  csrf_token_invalid:
+    'セッションを確認できませんでした。ページを再読み込みしてから、もう一度お試しください。',
+  not_found: '対象が見つかりません。',
+  not_parked: 'このバッチは保留中ではないため、再実行・破棄できません。画面を再読み込みしてください。',
+  already_exists: 'このIDは既に使われています。別のIDを指定してください。',
+  invalid_organization:
+    '権限に合った組織を選んでください（データブローカーはその組織、運用者と管理者は清算機関）。',
+  broker_required: 'データブローカーを選んでください。',
+  body_too_large: '送信する内容が大きすぎます。',
+  service_unavailable: 'サービスが一時的に利用できません。しばらくしてから再度お試しください。',
+  internal_error: 'サーバーで処理に失敗しました。',
+};
+
+// errorMessage says in Japanese what went wrong. Server failures carry the
+// request id, which operators need to find the failure in the logs.
+export function errorMessage(err) {
+  let text = messages[err.code];
+  if (!text) {
+    text = err.message ? `エラー：${err.message}` : `エラーが発生しました（HTTP ${err.status}）。`;
+  }
+  if (err.status >= 500 && err.requestId) {
+    text += `（リクエストID：${err.requestId}）`;
+  }
+  return text;
+}

@@ -1,0 +1,84 @@
+// Formatting amounts, dates and months for display. Pure functions: no DOM.
+
+// Japan has no daylight saving time, so Japan time is always UTC+9.
+const jstOffsetMs = 9 * 60 * 60 * 1000;
+
+const yenDigits = new Intl.NumberFormat('ja-JP', { maximumFractionDigits: 0 });
+
+const counts = new Intl.NumberFormat('ja-JP');
+
+// count spells a number of things with thousands separators: 12,345.
+export function count(n) {
+  return counts.format(n);
+}
+
+// signedNumber spells an amount with its sign and thousands separators:
+// +5,000, -10,000, 0.
+export function signedNumber(n) {
+  const digits = yenDigits.format(Math.abs(n));
+  if (n > 0) {
+    return `+${digits}`;
+  }
+  if (n < 0) {
+    return `-${digits}`;
+  }
+  return digits;
+}
+
+// signedYen is signedNumber followed by 円: +5,000円.
+export function signedYen(n) {
+  return `${signedNumber(n)}円`;
+}
+
+// signName names an amount's sign for styling: positive, negative or zero.
+export function signName(n) {
+  if (n > 0) {
+    return 'positive';
+  }
+  return n < 0 ? 'negative' : 'zero';
+}
+
+// jstParts returns the Japan-time wall clock of an RFC 3339 timestamp as
+// "yyyy-mm-ddTHH:MM:SS", or "" when the timestamp cannot be read.
+function jstParts(timestamp) {
+  const ms = Date.parse(timestamp);
+  if (Number.isNaN(ms)) {
+    return '';
+  }
+  return new Date(ms + jstOffsetMs).toISOString().slice(0, 19);
+}
+
+// dateJST formats a timestamp as its calendar date in Japan: yyyy-mm-dd.
+export function dateJST(timestamp) {
+  return jstParts(timestamp).slice(0, 10);
+}
+
+// dateTimeJST formats a timestamp as Japan time: yyyy-mm-dd HH:MM:SS.
+export function dateTimeJST(timestamp) {
+  return jstParts(timestamp).replace('T', ' ');
+}
+
+// monthJST returns the month (YYYY-MM) in Japan at the instant ms
+// (milliseconds since the epoch; now by default).
+export function monthJST(ms = Date.now()) {
+  return new Date(ms + jstOffsetMs).toISOString().slice(0, 7);
+}
+
+// isMonth reports whether s is a month written YYYY-MM.
+export function isMonth(s) {
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
+}
+
+// addMonths moves a YYYY-MM month by delta months.
+export function addMonths(month, delta) {
+  const [year, mon] = month.split('-').map(Number);
+  const index = year * 12 + (mon - 1) + delta;
+  const newYear = Math.floor(index / 12);
+  const newMonth = (index % 12) + 1;
+  return `${String(newYear).padStart(4, '0')}-${String(newMonth).padStart(2, '0')}`;
+}
+
+// brokerLabel spells an organisation as the pickers do: "name / id".
+export function brokerLabel(name, id) {
+  return name ? `${name} / ${id}` : id;
+}

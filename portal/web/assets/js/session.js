@@ -1,0 +1,70 @@
+// The signed-in user, as GET /api/v1/auth/me describes them:
+// {login_id, role, organization_id, organization_name, csrf_token,
+// permissions}. The server checks every request; what is kept here only
+// decides which menu entries and screens the portal offers.
+
+import { apiGet, apiPost, setCsrfToken } from './api.js';
+
+let user = null;
+
+// currentUser returns the signed-in user, or null.
+export function currentUser() {
+  return user;
+}
+
+// loadSession asks the API who is signed in; null when nobody is.
+export async function loadSession() {
+  try {
+    remember(await apiGet('/auth/me', {}, { redirectOn401: false }));
+  } catch (err) {
+    if (err.status !== 401) {
+      throw err;
+    }
+    forget();
+  }
+  return user;
+}
+
+// login signs in and returns the user. It throws the API's error when the
+// credentials are refused.
+export async function login(loginId, password) {
+  const body = { login_id: loginId, password };
+  remember(await apiPost('/auth/login', body, { redirectOn401: false }));
+  return user;
+}
+
+// logout ends the session on the server and then forgets it here. When the
+// server cannot be reached the session is kept, so the user can try again.
+export async function logout() {
+  await apiPost('/auth/logout', {}, { redirectOn401: false });
+  forget();
+}
+
+// forget drops the session, for example after the API answered 401.
+export function forget() {
+  user = null;
+  setCsrfToken('');
+}
+
+// can reports whether the user holds permission. A permission without a
+// scope, such as "transactions", matches any scope ("transactions:own",
+// "transactions:any").
+export function can(permission) {
+  if (!user) {
+    return false;
+  }
+  return user.permissions.some(
+    (held) => held === permission || held.startsWith(`${permission}:`),
+  );
+}
+
+// isOperator reports whether the user works for the clearing house and so
+// may choose whose data to see.
+export function isOperator() {
+  return user !== null && user.role === 'operator';
+}
+
+function remember(me) {
+  user = { ...me, permissions: me.permissions || [] };
+  setCsrfToken(me.csrf_token);
+}

@@ -1,0 +1,52 @@
+// ログイン: sign in with login id and password, then return to the page
+// that was asked for (a local path only) or to the user's first page.
+
+import { errorNotice, messageNotice } from '../components/notice.js';
+import { field, formError } from '../components/form.js';
+import { el, on } from '../dom.js';
+import { navigate } from '../navigation.js';
+import { safeReturnPath } from '../paths.js';
+import { login } from '../session.js';
+
+// renderLogin draws the login form.
+export function renderLogin({ root, query }) {
+  const loginId = field('ログインID', el('input', {
+    name: 'login_id', autocomplete: 'username', autocapitalize: 'none',
+    spellcheck: 'false', required: true,
+  }));
+  const password = field('パスワード', el('input', {
+    type: 'password', name: 'password', autocomplete: 'current-password', required: true,
+  }));
+  const errors = formError();
+  const submit = el('button', { type: 'submit', class: 'button button-primary' }, 'ログイン');
+  const form = el('form', { class: 'form form-narrow', novalidate: true },
+    errors.box, loginId.wrapper, password.wrapper,
+    el('div', { class: 'form-actions' }, submit));
+
+  on(form, 'submit', async (event) => {
+    event.preventDefault();
+    errors.clear();
+    const id = loginId.control.value.trim();
+    const secret = password.control.value;
+    if (!id || !secret) {
+      errors.show(messageNotice('ログインIDとパスワードを入力してください。'));
+      (id ? password : loginId).control.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await login(id, secret);
+    } catch (err) {
+      submit.disabled = false;
+      password.control.value = '';
+      errors.show(errorNotice(err));
+      password.control.focus();
+      return;
+    }
+    const back = safeReturnPath(query.get('next'), window.location.origin);
+    navigate(back || '/', { replace: true });
+  });
+
+  root.append(form);
+  loginId.control.focus();
+}
