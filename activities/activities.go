@@ -28,6 +28,8 @@ type Activities struct {
 	Log   *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Mailer sends mail; nil keeps mail in the outbox (dev).
+	Mailer Mailer
 }
 
 // classify wraps store errors that retrying cannot fix as non-retryable.

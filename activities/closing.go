@@ -118,3 +118,6 @@ func (a *Activities) RaiseAlert(ctx context.Context, in RaiseAlertInput) error {
 	}
 	return nil
 }
+
+// AlertInvoiceOverdue is raised when an invoice passes its due date unpaid.
+const AlertInvoiceOverdue = "invoice_overdue"

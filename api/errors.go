@@ -39,6 +39,13 @@ const (
 	CodeMonthNotEnded       = "month_not_ended"
 	CodeInvalidEntry        = "invalid_entry"
 	CodeAlreadyReversed     = "already_reversed"
+	CodeInvalidCounterparty = "invalid_counterparty"
+	CodeInvalidBill         = "invalid_bill"
+	CodeInvalidTransition   = "invalid_transition"
+	CodeSameOperator        = "same_operator"
+	CodeDocumentMissing     = "document_missing"
+	CodeInvalidDocument     = "invalid_document"
+	CodeDocumentTooLarge    = "document_too_large"
 )
 
 // apiError is an error the client caused or must know about: it carries its

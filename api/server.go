@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"clearinghouse/auth"
+	"clearinghouse/documents"
 	"clearinghouse/portal"
 	"clearinghouse/store"
 	"clearinghouse/workflows"
@@ -46,6 +47,8 @@ type Deps struct {
 	// TaskQueue is where workflows are started; empty means
 	// workflows.TaskQueue.
 	TaskQueue string
+	// Documents keeps invoice and payment PDFs.
+	Documents documents.Store
 	// Registry receives the API's metrics and is served at /metrics; nil
 	// means a private registry.
 	Registry *prometheus.Registry
@@ -130,6 +133,15 @@ func (s *Server) routes() *gin.Engine {
 	v1.GET("/settlements", s.requireRole(store.RoleOperator, store.RoleBroker), s.ledger)
 	v1.POST("/settlements", small, s.requireRole(store.RoleOperator), s.postEntry)
 	v1.POST("/settlements/:id/reverse", small, s.requireRole(store.RoleOperator), s.reverseEntry)
+	op := s.requireRole(store.RoleOperator)
+	v1.GET("/counterparties", op, s.listCounterparties)
+	v1.POST("/counterparties", small, op, s.createCounterparty)
+	v1.GET("/counterparties/:id", op, s.getCounterparty)
+	v1.PATCH("/counterparties/:id", small, op, s.updateCounterparty)
+	v1.POST("/counterparties/:id/deactivate", small, op, s.setCounterpartyActive)
+	v1.POST("/counterparties/:id/activate", small, op, s.setCounterpartyActive)
+	s.billRoutes(v1)
+	v1.GET("/mails", op, s.listMails)
 	v1.GET("/users", s.requireRole(store.RoleAdmin), s.listUsers)
 	v1.POST("/users", small, s.requireRole(store.RoleAdmin), s.createUser)
 	return r

@@ -45,11 +45,11 @@ type historyResponse struct {
 	Confirmed   bool          `json:"confirmed"`
 	// LateBalance is the effect of contracts that arrived after the month
 	// was closed: not in the confirmed balance, posted as an adjustment.
-	LateBalance int64 `json:"late_balance"`
-	AsOf        string        `json:"as_of"`
-	Total       int64         `json:"total"`
-	Page        int           `json:"page"`
-	PageSize    int           `json:"page_size"`
+	LateBalance int64  `json:"late_balance"`
+	AsOf        string `json:"as_of"`
+	Total       int64  `json:"total"`
+	Page        int    `json:"page"`
+	PageSize    int    `json:"page_size"`
 }
 
 // transactions lists a broker's history for a month, oldest first, with the

@@ -21,6 +21,7 @@ import (
 	"clearinghouse/activities"
 	"clearinghouse/api"
 	"clearinghouse/auth"
+	"clearinghouse/documents"
 	"clearinghouse/store"
 	"clearinghouse/worker"
 )
@@ -49,6 +50,7 @@ type APIOptions struct {
 	ChunkSize     int
 	TaskQueue     string
 	Now           func() time.Time
+	Documents     documents.Store
 }
 
 // NewAPI builds the HTTP API on st and tc, with its identity provider and
@@ -67,8 +69,8 @@ func NewAPI(st *store.Store, tc client.Client, log *slog.Logger, o APIOptions) *
 		Auth:         &auth.Service{Store: st, Provider: provider, Now: now},
 		MarketAPIKey: o.MarketAPIKey, SecureCookies: o.SecureCookies,
 		TemporalUIURL: o.TemporalUIURL, Namespace: o.Namespace, ChunkSize: o.ChunkSize,
-		TaskQueue: o.TaskQueue,
-		Registry:  reg,
+		TaskQueue: o.TaskQueue, Documents: o.Documents,
+		Registry: reg,
 	})
 }
 
@@ -76,6 +78,8 @@ func NewAPI(st *store.Store, tc client.Client, log *slog.Logger, o APIOptions) *
 type WorkerOptions struct {
 	Now       func() time.Time
 	TaskQueue string
+	// Mailer sends mail; nil keeps it in the outbox table.
+	Mailer activities.Mailer
 }
 
 // StartWorker starts a worker with every workflow and activity.
@@ -84,7 +88,8 @@ func StartWorker(st *store.Store, tc client.Client, log *slog.Logger, o WorkerOp
 	if now == nil {
 		now = time.Now
 	}
-	w := worker.New(tc, &activities.Activities{Store: st, Log: log, Now: now}, o.TaskQueue)
+	acts := &activities.Activities{Store: st, Log: log, Now: now, Mailer: o.Mailer}
+	w := worker.New(tc, acts, o.TaskQueue)
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("starting worker: %w", err)
 	}

@@ -34,6 +34,12 @@ type Config struct {
 	// ClosingCron is when the monthly closing runs, as a cron expression in
 	// Japan time.
 	ClosingCron string
+	// S3Bucket keeps invoice and payment PDFs in S3 (standard AWS settings
+	// from the environment); empty keeps them under DataDir/documents.
+	S3Bucket string
+	// SESFrom sends mail through Amazon SES from this address; empty keeps
+	// mail in the outbox table only.
+	SESFrom string
 }
 
 // Load reads the environment.
@@ -51,6 +57,8 @@ func Load() Config {
 		LogFormat:         envOr("CLEARING_LOG_FORMAT", "json"),
 		TemporalUIURL:     os.Getenv("CLEARING_TEMPORAL_UI_URL"),
 		ClosingCron:       envOr("CLEARING_CLOSING_CRON", "0 2 1 * *"),
+		S3Bucket:          os.Getenv("CLEARING_S3_BUCKET"),
+		SESFrom:           os.Getenv("CLEARING_SES_FROM"),
 	}
 }
 

@@ -35,6 +35,7 @@ func TestValidateAcceptsAGoodConfig(t *testing.T) {
 	c := Config{
 		DatabaseURL: "postgres://x", TemporalAddress: "127.0.0.1:7233",
 		HTTPAddr: "127.0.0.1:8080", MarketAPIKey: "a-long-market-key", LogFormat: "json",
+		ClosingCron: "0 2 1 * *",
 	}
 	if err := c.Validate(Needs{Database: true, Temporal: true, HTTP: true, Secrets: true}); err != nil {
 		t.Errorf("Validate(%+v) = %v, want nil", c, err)

@@ -129,7 +129,7 @@ func (s *stack) waitClosedFor(op *caller, month string, limit time.Duration) clo
 	deadline := time.Now().Add(limit)
 	for {
 		var st closingStatus
-		op.get("/api/v1/closings/" + month).decode(s.t, &st)
+		op.get("/api/v1/closings/"+month).decode(s.t, &st)
 		if st.Status == "closed" || st.Status == "failed" || time.Now().After(deadline) {
 			return st
 		}

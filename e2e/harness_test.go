@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"clearinghouse/app"
+	"clearinghouse/documents"
 	"clearinghouse/embedded/pgcluster/pgtest"
 	"clearinghouse/embedded/temporalserver"
 	"clearinghouse/store"
@@ -108,8 +109,12 @@ func newStackFor(t testing.TB, o stackOptions) *stack {
 	if err := app.EnsureClosingSchedule(ctx, tc, "", taskQueue); err != nil {
 		t.Fatalf("creating the closing schedule: %v", err)
 	}
+	docs, err := documents.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatalf("opening document store: %v", err)
+	}
 	server := app.NewAPI(st, tc, log, app.APIOptions{
-		MarketAPIKey: testMarketKey, Now: clk.Now, TaskQueue: taskQueue,
+		MarketAPIKey: testMarketKey, Now: clk.Now, TaskQueue: taskQueue, Documents: docs,
 		Namespace: "default", ChunkSize: o.ChunkSize,
 	})
 	hs, err := app.ServeHTTP("127.0.0.1:0", server.Handler())

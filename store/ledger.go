@@ -124,3 +124,29 @@ func (s *Store) SettlementBalance(ctx context.Context, brokerID string) (int64, 
 	return balance, nil
 }
 
+// Position is a broker's settlement balance and whether an invoice or a
+// payment is already open for it.
+type Position struct {
+	BrokerID    string
+	Balance     int64
+	OpenInvoice bool
+	OpenPayment bool
+}
+
+// Positions lists the brokers whose settlement balance is not zero, by id.
+func (s *Store) Positions(ctx context.Context) ([]Position, error) {
+	var out []Position
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT l.broker_id, l.balance,
+		       EXISTS (SELECT 1 FROM invoices i WHERE i.broker_id = l.broker_id
+		               AND i.status IN ('draft', 'issued', 'overdue')) AS open_invoice,
+		       EXISTS (SELECT 1 FROM payments p WHERE p.broker_id = l.broker_id
+		               AND p.status IN ('draft', 'approved')) AS open_payment
+		FROM (SELECT broker_id, sum(amount)::bigint AS balance FROM ledger_entries
+		      GROUP BY broker_id HAVING sum(amount) <> 0) l
+		ORDER BY l.broker_id`).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("reading positions: %w", err)
+	}
+	return out, nil
+}

@@ -33,5 +33,7 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.CloseMonths)
 	r.RegisterWorkflow(workflows.ScheduledClosing)
 	r.RegisterWorkflow(workflows.PostEntry)
+	r.RegisterWorkflow(workflows.Invoice)
+	r.RegisterWorkflow(workflows.Payment)
 	r.RegisterActivity(acts)
 }

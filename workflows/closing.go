@@ -45,11 +45,41 @@ func Close(ctx workflow.Context, in CloseInput) (CloseResult, error) {
 		alert(ctx, activities.AlertClosingZeroSum, in.Month,
 			fmt.Sprintf("balances of %s sum to %d, not zero", in.Month, res.SumBalances))
 	}
+	if !res.AlreadyClosed {
+		draftBills(ctx, in.Month)
+	}
 	setState(ctx, StateCompleted)
 	return CloseResult{
 		Month: in.Month, AlreadyClosed: res.AlreadyClosed, Brokers: res.Brokers,
 		Contracts: res.Contracts, SumBalances: res.SumBalances, Adjustments: res.Adjustments,
 	}, nil
+}
+
+// draftBills starts an invoice or payment lifecycle for each broker whose
+// settlement balance calls for one. The drafts live on by themselves; a
+// failure here is logged and leaves the closing done.
+func draftBills(ctx workflow.Context, month string) {
+	var drafts []activities.BillInputDraft
+	err := workflow.ExecuteActivity(storeOptions(ctx), act.DraftBills,
+		activities.DraftBillsInput{Month: month}).Get(ctx, &drafts)
+	if err != nil {
+		workflow.GetLogger(ctx).Error("bills not drafted after closing", "Month", month, "Error", err)
+		return
+	}
+	for _, d := range drafts {
+		wf := Invoice
+		if d.Kind == KindPayment {
+			wf = Payment
+		}
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+			WorkflowID:            BillWorkflowID(d.Kind, d.Draft.ID),
+			WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+			ParentClosePolicy:     enums.PARENT_CLOSE_POLICY_ABANDON,
+		})
+		child := workflow.ExecuteChildWorkflow(cctx, wf, BillInput{Kind: d.Kind, Draft: d.Draft})
+		// Wait until it started, not until it ends: a bill lives for weeks.
+		_ = child.GetChildWorkflowExecution().Get(ctx, nil)
+	}
 }
 
 // alert raises an operator alert keyed by the workflow run, so that a

@@ -19,6 +19,7 @@ func newClosingEnv() *testsuite.TestWorkflowEnvironment {
 	env.RegisterActivity(&activities.Activities{})
 	env.RegisterWorkflow(Close)
 	env.RegisterWorkflow(CloseMonths)
+	env.OnActivity(act.DraftBills, mock.Anything, mock.Anything).Return(nil, nil)
 	return env
 }
 

@@ -54,12 +54,12 @@ var ErrNotParked = errors.New("the ingestion is not parked")
 var ErrUnknownAction = errors.New("action must be retry or discard")
 
 type ingestion struct {
-	in       IngestInput
-	stored   []bool
-	parked   bool
-	decision string
-	operator string
-	parkings int
+	in        IngestInput
+	stored    []bool
+	parked    bool
+	decision  string
+	resolving bool
+	parkings  int
 }
 
 // Ingest stores a batch's staged chunks. When a step fails five times the
@@ -161,10 +161,6 @@ func (w *ingestion) park(ctx workflow.Context, cause error) bool {
 	w.parked = false
 
 	discard := w.decision == ActionDiscard
-	resolveIn := activities.ResolveBatchInput{
-		RequestID: w.in.RequestID, Discard: discard, Operator: w.operator,
-	}
-	_ = workflow.ExecuteActivity(bctx, act.ResolveBatch, resolveIn).Get(ctx, nil)
 	if !discard {
 		setState(ctx, StateProcessing)
 	}
@@ -175,15 +171,27 @@ func (w *ingestion) validate(ctx workflow.Context, in ResolveParkedInput) error 
 	if in.Action != ActionRetry && in.Action != ActionDiscard {
 		return ErrUnknownAction
 	}
-	if !w.parked || w.decision != "" {
+	if !w.parked || w.resolving {
 		return ErrNotParked
 	}
 	return nil
 }
 
+// resolve records the operator's decision in the database before it
+// answers, so that the batch's status has moved when the caller looks.
 func (w *ingestion) resolve(ctx workflow.Context, in ResolveParkedInput) (ResolveParkedResult, error) {
-	w.decision, w.operator = in.Action, in.Operator
-	if in.Action == ActionDiscard {
+	w.resolving = true
+	defer func() { w.resolving = false }()
+	discard := in.Action == ActionDiscard
+	resolveIn := activities.ResolveBatchInput{
+		RequestID: w.in.RequestID, Discard: discard, Operator: in.Operator,
+	}
+	err := workflow.ExecuteActivity(bookkeepingOptions(ctx), act.ResolveBatch, resolveIn).Get(ctx, nil)
+	if err != nil {
+		return ResolveParkedResult{}, err
+	}
+	w.decision = in.Action
+	if discard {
 		return ResolveParkedResult{Status: StateDiscarded}, nil
 	}
 	return ResolveParkedResult{Status: StateProcessing}, nil

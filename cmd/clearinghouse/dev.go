@@ -182,8 +182,13 @@ func startDevServices(ctx context.Context, cfg *config.Config, demo bool, uiURL 
 	if err := app.EnsureClosingSchedule(ctx, tc, cfg.ClosingCron, ""); err != nil {
 		return "", err
 	}
+	docs, err := app.OpenDocuments(ctx, cfg.S3Bucket, cfg.DataDir)
+	if err != nil {
+		return "", err
+	}
 	server := app.NewAPI(st, tc, stack.log, app.APIOptions{
 		MarketAPIKey: cfg.MarketAPIKey, TemporalUIURL: uiURL, Namespace: cfg.TemporalNamespace,
+		Documents: docs,
 	})
 	httpServer, err := app.ServeHTTP(cfg.HTTPAddr, server.Handler())
 	if err != nil {

@@ -102,6 +102,9 @@ Environment:
   CLEARING_BOOTSTRAP_PASSWORD  its password, also the demo users' (dev: generated)
   CLEARING_LOG_FORMAT          json or text (default json; dev: text)
   CLEARING_CLOSING_CRON        monthly closing time, cron in Japan time (default "0 2 1 * *")
+  CLEARING_S3_BUCKET           keep PDFs in this S3 bucket (AWS settings from the environment);
+                               unset: under the data folder's documents/
+  CLEARING_SES_FROM            send mail through Amazon SES from this address; unset: outbox only
 `
 
 func newFlagSet(name, summary string, stdout io.Writer) *flag.FlagSet {

@@ -54,9 +54,13 @@ func runAPI(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer tc.Close()
 
+	docs, err := app.OpenDocuments(ctx, cfg.S3Bucket, cfg.DataDir)
+	if err != nil {
+		return err
+	}
 	server := app.NewAPI(st, tc, log, app.APIOptions{
 		MarketAPIKey: cfg.MarketAPIKey, SecureCookies: *secure,
-		TemporalUIURL: cfg.TemporalUIURL, Namespace: cfg.TemporalNamespace,
+		TemporalUIURL: cfg.TemporalUIURL, Namespace: cfg.TemporalNamespace, Documents: docs,
 	})
 	httpServer, err := app.ServeHTTP(cfg.HTTPAddr, server.Handler())
 	if err != nil {
@@ -93,7 +97,11 @@ func runWorker(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer tc.Close()
-	w, err := app.StartWorker(st, tc, log, app.WorkerOptions{})
+	mailer, err := app.OpenMailer(ctx, cfg.SESFrom)
+	if err != nil {
+		return err
+	}
+	w, err := app.StartWorker(st, tc, log, app.WorkerOptions{Mailer: mailer})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,325 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"clearinghouse/activities"
+	"clearinghouse/auth"
+	"clearinghouse/store"
+	"clearinghouse/workflows"
+)
+
+// maxBillAmount bounds one invoice or payment: a trillion yen.
+const maxBillAmount = 1_000_000_000_000
+
+func (s *Server) billRoutes(v1 *gin.RouterGroup) {
+	op := s.requireRole(store.RoleOperator)
+	any := s.requireRole(store.RoleOperator, store.RoleBroker)
+	docs := limitBody(MaxDocumentBody)
+	small := limitBody(maxDefaultBody)
+
+	v1.GET("/invoices", any, s.listInvoices)
+	v1.POST("/invoices", docs, op, s.createInvoice)
+	v1.GET("/invoices/:id", any, s.getInvoice)
+	v1.PATCH("/invoices/:id", docs, op, s.updateInvoice)
+	v1.GET("/invoices/:id/pdf", any, s.invoicePDF)
+	for _, action := range []string{workflows.ActionIssue, workflows.ActionPay, workflows.ActionVoid} {
+		v1.POST("/invoices/:id/"+action, small, op, s.invoiceAction(action))
+	}
+
+	v1.GET("/payments", any, s.listPayments)
+	v1.POST("/payments", docs, op, s.createPayment)
+	v1.GET("/payments/:id", any, s.getPayment)
+	v1.PATCH("/payments/:id", docs, op, s.updatePayment)
+	v1.POST("/payments/:id/statement", docs, op, s.attachStatement)
+	v1.GET("/payments/:id/statement", any, s.paymentStatement)
+	for _, action := range []string{workflows.ActionApprove, workflows.ActionPay, workflows.ActionVoid} {
+		v1.POST("/payments/:id/"+action, small, op, s.paymentAction(action))
+	}
+}
+
+// billRequest is an invoice or payment as registered or updated.
+type billRequest struct {
+	BrokerID     *string `json:"broker_id"`
+	Amount       *int64  `json:"amount"`
+	DueDate      *string `json:"due_date"`
+	ScheduledOn  *string `json:"scheduled_on"`
+	PeriodFrom   *string `json:"period_from"`
+	PeriodTo     *string `json:"period_to"`
+	Note         *string `json:"note"`
+	PDFBase64    *string `json:"pdf_base64"`
+	StatementPDF *string `json:"statement_pdf_base64"`
+	Replaces     *string `json:"replaces"`
+}
+
+type actionRequest struct {
+	PaidOn string `json:"paid_on"`
+	Reason string `json:"reason"`
+}
+
+func checkDate(field string, v *string, required bool) (string, error) {
+	if v == nil || *v == "" {
+		if required {
+			return "", badRequest(CodeInvalidBill, field+" is required (YYYY-MM-DD)")
+		}
+		return "", nil
+	}
+	if _, err := time.Parse(time.DateOnly, *v); err != nil {
+		return "", badRequest(CodeInvalidBill, field+" must be YYYY-MM-DD")
+	}
+	return *v, nil
+}
+
+func checkAmount(v *int64, required bool) error {
+	if v == nil {
+		if required {
+			return badRequest(CodeInvalidBill, "amount is required")
+		}
+		return nil
+	}
+	if *v <= 0 || *v > maxBillAmount {
+		return badRequest(CodeInvalidBill, "amount must be a positive number of yen, at most 1,000,000,000,000")
+	}
+	return nil
+}
+
+func checkNote(v *string) error {
+	if v != nil && len([]rune(*v)) > 1000 {
+		return badRequest(CodeInvalidBill, "note must be at most 1,000 characters")
+	}
+	return nil
+}
+
+// newBill checks a registration and builds the draft; the PDF is stored
+// last, once everything else is known to be valid.
+func (s *Server) newBill(ctx context.Context, c *gin.Context, kind string, req billRequest) (activities.NewBill, error) {
+	dateField, date := "due_date", req.DueDate
+	if kind == workflows.KindPayment {
+		dateField, date = "scheduled_on", req.ScheduledOn
+	}
+	day, err := checkDate(dateField, date, true)
+	if err != nil {
+		return activities.NewBill{}, err
+	}
+	from, err := checkDate("period_from", req.PeriodFrom, false)
+	if err != nil {
+		return activities.NewBill{}, err
+	}
+	to, err := checkDate("period_to", req.PeriodTo, false)
+	if err != nil {
+		return activities.NewBill{}, err
+	}
+	if from != "" && to != "" && from > to {
+		return activities.NewBill{}, badRequest(CodeInvalidBill, "period_from must not be after period_to")
+	}
+	if err := errors.Join(checkAmount(req.Amount, true), checkNote(req.Note)); err != nil {
+		return activities.NewBill{}, firstError(err)
+	}
+	broker, err := s.billBroker(ctx, req.BrokerID)
+	if err != nil {
+		return activities.NewBill{}, err
+	}
+	id, err := auth.RandomToken(9)
+	if err != nil {
+		return activities.NewBill{}, err
+	}
+	bill := activities.NewBill{
+		ID:       strings.ToLower(kind[:3]) + "_" + strings.NewReplacer("-", "x", "_", "y").Replace(id),
+		BrokerID: broker, Amount: *req.Amount, PeriodFrom: from, PeriodTo: to, Date: day,
+		CreatedBy: actor(c),
+	}
+	if req.Note != nil {
+		bill.Note = *req.Note
+	}
+	return bill, nil
+}
+
+func firstError(err error) error {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	return err
+}
+
+func (s *Server) billBroker(ctx context.Context, id *string) (string, error) {
+	if id == nil || *id == "" {
+		return "", badRequest(CodeInvalidBill, "broker_id is required")
+	}
+	org, err := s.Store.Organization(ctx, *id)
+	if errors.Is(err, store.ErrNotFound) || err == nil && org.Kind != store.KindBroker {
+		return "", badRequest(CodeInvalidBill, "no data broker has id "+*id)
+	}
+	return org.ID, err
+}
+
+// startBill starts a bill's lifecycle and waits until its draft is stored.
+func (s *Server) startBill(ctx context.Context, kind string, draft activities.NewBill) error {
+	wf := workflows.Invoice
+	if kind == workflows.KindPayment {
+		wf = workflows.Payment
+	}
+	id := workflows.BillWorkflowID(kind, draft.ID)
+	opts := client.StartWorkflowOptions{
+		ID: id, TaskQueue: s.TaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.SearchAttributeState.ValueSet(workflows.StateProcessing)),
+	}
+	if _, err := s.Temporal.ExecuteWorkflow(ctx, opts, wf, workflows.BillInput{Kind: kind, Draft: draft}); err != nil {
+		return fmt.Errorf("starting %s: %w", id, err)
+	}
+	_, err := s.sendBillUpdate(ctx, kind, draft.ID, workflows.ActionCreated, nil)
+	return err
+}
+
+// sendBillUpdate carries an action to a bill's workflow and waits for it.
+// A refusal by the workflow's validator becomes a 409 with its reason.
+func (s *Server) sendBillUpdate(ctx context.Context, kind, id, action string, ch *activities.BillChange) (activities.BillState, error) {
+	var args []any
+	if ch != nil {
+		args = []any{*ch}
+	}
+	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflows.BillWorkflowID(kind, id), UpdateName: workflows.BillUpdateName(kind, action),
+		Args: args, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	var state activities.BillState
+	if err == nil {
+		err = handle.Get(ctx, &state)
+	}
+	return state, transitionError(err)
+}
+
+func transitionError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	for text, code := range map[string]string{
+		workflows.ErrInvalidTransition.Error(): CodeInvalidTransition,
+		workflows.ErrSameOperator.Error():      CodeSameOperator,
+		workflows.ErrNoDocument.Error():        CodeDocumentMissing,
+		"workflow execution already completed": CodeInvalidTransition,
+	} {
+		if strings.Contains(msg, text) {
+			if code == CodeInvalidTransition {
+				text = workflows.ErrInvalidTransition.Error()
+			}
+			return newError(http.StatusConflict, code, text)
+		}
+	}
+	return err
+}
+
+// readAction reads an action's optional body (paid_on, reason).
+func readAction(c *gin.Context, action string) (actionRequest, error) {
+	var req actionRequest
+	if c.Request.ContentLength != 0 {
+		if err := bindJSON(c, &req); err != nil {
+			return req, err
+		}
+	}
+	if req.PaidOn != "" {
+		if _, err := time.Parse(time.DateOnly, req.PaidOn); err != nil {
+			return req, badRequest(CodeInvalidBill, "paid_on must be YYYY-MM-DD")
+		}
+	}
+	if action == workflows.ActionVoid && strings.TrimSpace(req.Reason) == "" {
+		return req, badRequest(CodeInvalidBill, "reason is required to void")
+	}
+	if len([]rune(req.Reason)) > 500 {
+		return req, badRequest(CodeInvalidBill, "reason must be at most 500 characters")
+	}
+	return req, nil
+}
+
+// readBillFilter reads the search parameters shared by invoices and payments.
+func readBillFilter(c *gin.Context) (store.BillFilter, page, error) {
+	pg, err := readPage(c)
+	if err != nil {
+		return store.BillFilter{}, pg, err
+	}
+	f := store.BillFilter{BrokerID: c.Query("broker_id"), Status: c.Query("status"),
+		Limit: pg.Size, Offset: pg.offset()}
+	dates := map[string]**time.Time{
+		"period_from": &f.PeriodFrom, "period_to": &f.PeriodTo,
+		"date_from": &f.DateFrom, "date_to": &f.DateTo,
+	}
+	for name, dst := range dates {
+		if v := c.Query(name); v != "" {
+			d, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				return f, pg, badRequest(CodeInvalidParameter, name+" must be YYYY-MM-DD")
+			}
+			*dst = &d
+		}
+	}
+	for name, dst := range map[string]**int64{"amount_min": &f.AmountMin, "amount_max": &f.AmountMax} {
+		if v := c.Query(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 0 {
+				return f, pg, badRequest(CodeInvalidParameter, name+" must be a non-negative integer")
+			}
+			*dst = &n
+		}
+	}
+	return f, pg, nil
+}
+
+// scopeFilter keeps a broker to its own organisation.
+func scopeFilter(c *gin.Context, f *store.BillFilter) error {
+	sess := session(c)
+	if sess.Role != store.RoleBroker {
+		return nil
+	}
+	if f.BrokerID != "" && f.BrokerID != sess.OrganizationID {
+		return newError(http.StatusForbidden, CodeForbidden, "brokers may only see their own organisation")
+	}
+	f.BrokerID = sess.OrganizationID
+	f.ExcludeDraft = true
+	return nil
+}
+
+// visibleTo reports whether the caller may see a bill of broker in status:
+// operators all, brokers their own once it left draft.
+func visibleTo(c *gin.Context, broker, status string) bool {
+	sess := session(c)
+	if sess.Role == store.RoleOperator {
+		return true
+	}
+	return broker == sess.OrganizationID && status != "draft"
+}
+
+func dateString(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+func timeString(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

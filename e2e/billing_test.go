@@ -1,0 +1,214 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/base64"
+
+	"net/http"
+	"strings"
+	"testing"
+
+	"clearinghouse/documents"
+)
+
+// pdfOfSize builds a well-formed PDF of exactly n bytes (n >= 200), padded
+// with a comment, so that size limits can be tested to the byte.
+func pdfOfSize(n int) []byte {
+	head := "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" +
+		"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n%"
+	tail := "\nxref\n0 3\n0000000000 65535 f \ntrailer << /Size 3 /Root 1 0 R >>\nstartxref\n9\n%%EOF\n"
+	pad := n - len(head) - len(tail)
+	var b bytes.Buffer
+	b.WriteString(head)
+	b.Write(bytes.Repeat([]byte("x"), pad))
+	b.WriteString(tail)
+	return b.Bytes()
+}
+
+func b64(data []byte) string { return base64.StdEncoding.EncodeToString(data) }
+
+type billView struct {
+	ID            string `json:"id"`
+	Number        string `json:"number"`
+	Status        string `json:"status"`
+	Amount        int64  `json:"amount"`
+	HasPDF        bool   `json:"has_pdf"`
+	HasStatement  bool   `json:"has_statement"`
+	DocumentSize  int64  `json:"document_size"`
+	LedgerEntryID int64  `json:"ledger_entry_id"`
+	ApprovedBy    string `json:"approved_by"`
+	WorkflowID    string `json:"workflow_id"`
+}
+
+func (c *caller) mustBill(t *testing.T, resp response, want int) billView {
+	t.Helper()
+	if resp.Status != want {
+		t.Fatalf("HTTP %d %.400s, want %d", resp.Status, resp.Body, want)
+	}
+	var v billView
+	resp.decode(t, &v)
+	return v
+}
+
+func TestInvoiceLifecycleWithPDF(t *testing.T) {
+	s := newStack(t)
+	op := s.login(testOperator, testPassword)
+	pdf := pdfOfSize(1_600_000)
+
+	inv := op.mustBill(t, op.post("/api/v1/invoices", map[string]any{
+		"broker_id": "B", "amount": 5000, "due_date": "2099-10-31", "period_from": "2023-09-01",
+		"period_to": "2023-09-30", "pdf_base64": b64(pdf),
+	}), http.StatusCreated)
+	if inv.Status != "draft" || !inv.HasPDF || inv.DocumentSize != int64(len(pdf)) {
+		t.Fatalf("draft = %+v", inv)
+	}
+	b := s.login("broker-b", testPassword)
+	if resp := b.get("/api/v1/invoices/" + inv.ID); resp.Status != http.StatusNotFound {
+		t.Errorf("broker seeing a draft: HTTP %d, want 404", resp.Status)
+	}
+	if resp := op.post("/api/v1/invoices/"+inv.ID+"/pay", nil); resp.errorCode() != "invalid_transition" {
+		t.Errorf("paying a draft: HTTP %d %s, want invalid_transition", resp.Status, resp.Body)
+	}
+	issued := op.mustBill(t, op.post("/api/v1/invoices/"+inv.ID+"/issue", nil), http.StatusOK)
+	if issued.Status != "issued" || !strings.HasPrefix(issued.Number, "INV-2023-") {
+		t.Errorf("issued = %+v, want a number of fiscal 2023", issued)
+	}
+	patch := op.send(http.MethodPatch, "/api/v1/invoices/"+inv.ID, "application/json", mustJSON(t, map[string]any{"amount": 1}))
+	if patch.errorCode() != "invalid_transition" {
+		t.Errorf("editing an issued invoice: HTTP %d %s, want invalid_transition", patch.Status, patch.Body)
+	}
+
+	// Broker B sees and downloads it; broker A does not even learn it exists.
+	got := b.get("/api/v1/invoices/" + inv.ID + "/pdf")
+	if got.Status != http.StatusOK || !bytes.Equal(got.Body, pdf) {
+		t.Fatalf("download: HTTP %d, %d bytes, want the %d-byte PDF", got.Status, len(got.Body), len(pdf))
+	}
+	for header, want := range map[string]string{
+		"Content-Type": "application/pdf", "X-Content-Type-Options": "nosniff",
+	} {
+		if got.Header.Get(header) != want {
+			t.Errorf("%s = %q, want %q", header, got.Header.Get(header), want)
+		}
+	}
+	if !strings.HasPrefix(got.Header.Get("Content-Disposition"), "attachment") ||
+		!strings.Contains(got.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Errorf("download headers let a browser render it inline: %v", got.Header)
+	}
+	a := s.login("broker-a", testPassword)
+	for _, path := range []string{"", "/pdf"} {
+		if resp := a.get("/api/v1/invoices/" + inv.ID + path); resp.Status != http.StatusNotFound {
+			t.Errorf("broker A GET invoice%s of B: HTTP %d, want 404", path, resp.Status)
+		}
+	}
+
+	paid := op.mustBill(t, op.post("/api/v1/invoices/"+inv.ID+"/pay", map[string]string{"paid_on": "2023-11-15"}), http.StatusOK)
+	again := op.post("/api/v1/invoices/"+inv.ID+"/pay", map[string]string{"paid_on": "2023-11-15"})
+	if paid.Status != "paid" || paid.LedgerEntryID == 0 || again.errorCode() != "invalid_transition" {
+		t.Errorf("paid = %+v; paying again: %s", paid, again.Body)
+	}
+	ledger := b.ledger(t, "")
+	if ledger.Balance != 5000 || len(ledger.Items) != 1 || ledger.Items[0].Date != "2023-11-15" {
+		t.Errorf("B's ledger = %+v, want one collection of 5,000 on 2023-11-15", ledger)
+	}
+	if n := s.count("SELECT count(*) FROM ledger_entries WHERE kind = 'collection'"); n != 1 {
+		t.Errorf("%d collection entries, want exactly 1", n)
+	}
+	events, largest := s.historySize(inv.WorkflowID)
+	if largest > 8192 {
+		t.Errorf("invoice workflow history: %d events, largest %d bytes; the PDF must stay out", events, largest)
+	}
+}
+
+func TestPaymentNeedsTwoOperators(t *testing.T) {
+	s := newStack(t)
+	s.createOperator("operator2")
+	op1 := s.login(testOperator, testPassword)
+	op2 := s.login("operator2", testPassword)
+
+	p := op1.mustBill(t, op1.post("/api/v1/payments", map[string]any{
+		"broker_id": "A", "amount": 2000, "scheduled_on": "2023-10-31",
+	}), http.StatusCreated)
+	if resp := op1.post("/api/v1/payments/"+p.ID+"/approve", nil); resp.errorCode() != "same_operator" {
+		t.Errorf("approval by the registrant: HTTP %d %s, want same_operator", resp.Status, resp.Body)
+	}
+	approved := op2.mustBill(t, op2.post("/api/v1/payments/"+p.ID+"/approve", nil), http.StatusOK)
+	if approved.Status != "approved" || approved.ApprovedBy != "operator:operator2" {
+		t.Errorf("approved = %+v", approved)
+	}
+	if resp := op1.post("/api/v1/payments/"+p.ID+"/pay", nil); resp.errorCode() != "document_missing" {
+		t.Errorf("paying without a statement: HTTP %d %s, want document_missing", resp.Status, resp.Body)
+	}
+	statement := pdfOfSize(5_900_000)
+	withDoc := op1.mustBill(t, op1.post("/api/v1/payments/"+p.ID+"/statement",
+		map[string]string{"statement_pdf_base64": b64(statement)}), http.StatusOK)
+	if !withDoc.HasStatement {
+		t.Fatalf("statement not attached: %+v", withDoc)
+	}
+	paid := op1.mustBill(t, op1.post("/api/v1/payments/"+p.ID+"/pay", map[string]string{"paid_on": "2023-10-31"}), http.StatusOK)
+	if paid.Status != "paid" {
+		t.Errorf("paid = %+v", paid)
+	}
+	a := s.login("broker-a", testPassword)
+	if got := a.get("/api/v1/payments/" + p.ID + "/statement"); !bytes.Equal(got.Body, statement) {
+		t.Errorf("broker A's statement download: HTTP %d, %d bytes", got.Status, len(got.Body))
+	}
+	if resp := s.login("broker-b", testPassword).get("/api/v1/payments/" + p.ID); resp.Status != http.StatusNotFound {
+		t.Errorf("broker B reading A's payment: HTTP %d, want 404", resp.Status)
+	}
+	if page := a.ledger(t, ""); page.Balance != -2000 || len(page.Items) != 1 {
+		t.Errorf("A's ledger = %+v, want one payout of -2,000", page)
+	}
+	_, largest := s.historySize(paid.WorkflowID)
+	if largest > 8192 {
+		t.Errorf("largest history event %d bytes; the statement must stay out of history", largest)
+	}
+}
+
+func TestDocumentSizeLimitsAndContentChecks(t *testing.T) {
+	s := newStack(t)
+	op := s.login(testOperator, testPassword)
+	register := func(pdf string) response {
+		return op.post("/api/v1/invoices", map[string]any{
+			"broker_id": "B", "amount": 100, "due_date": "2099-01-31", "pdf_base64": pdf,
+		})
+	}
+	if resp := register(b64(pdfOfSize(documents.MaxSize))); resp.Status != http.StatusCreated {
+		t.Errorf("a PDF of exactly %d bytes: HTTP %d %.200s, want 201", documents.MaxSize, resp.Status, resp.Body)
+	}
+	before := s.count("SELECT count(*) FROM invoices")
+	png := []byte("\x89PNG\r\n\x1a\n" + strings.Repeat("x", 100))
+	tests := []struct {
+		name   string
+		pdf    string
+		status int
+		code   string
+	}{
+		{"one byte too many", b64(pdfOfSize(documents.MaxSize + 1)), 413, "document_too_large"},
+		{"empty", "", 400, "invalid_document"},
+		{"a PNG named pdf", b64(png), 400, "invalid_document"},
+		{"data URL prefix", "data:application/pdf;base64," + b64(pdfOfSize(300)), 400, "invalid_document"},
+		{"broken base64", "JVBERi0xLjQK!!!", 400, "invalid_document"},
+		{"truncated PDF", b64(pdfOfSize(300)[:250]), 400, "invalid_document"},
+	}
+	for _, tt := range tests {
+		resp := register(tt.pdf)
+		if resp.Status != tt.status || resp.errorCode() != tt.code {
+			t.Errorf("%s: HTTP %d %.200s, want %d %s", tt.name, resp.Status, resp.Body, tt.status, tt.code)
+		}
+	}
+	if after := s.count("SELECT count(*) FROM invoices"); after != before {
+		t.Errorf("refused uploads stored %d invoices", after-before)
+	}
+}
+
+// createOperator adds a second operator with the test password.
+func (s *stack) createOperator(login string) {
+	s.t.Helper()
+	admin := s.login("admin", testPassword)
+	resp := admin.post("/api/v1/users", map[string]string{
+		"login_id": login, "password": testPassword, "role": "operator", "organization_id": "CH",
+	})
+	if resp.Status != http.StatusCreated {
+		s.t.Fatalf("creating operator %s: HTTP %d %s", login, resp.Status, resp.Body)
+	}
+}

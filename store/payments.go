@@ -1,0 +1,234 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Payment statuses.
+const (
+	PaymentDraft    = "draft"
+	PaymentApproved = "approved"
+	PaymentPaid     = "paid"
+	PaymentVoid     = "void"
+)
+
+// ErrSameOperator refuses an approval by the operator who registered the
+// payment: paying out needs two people.
+var ErrSameOperator = fmt.Errorf("a payment must be approved by another operator: %w", ErrConflict)
+
+// Payment pays a broker the clearing house owes.
+type Payment struct {
+	ID             string
+	BrokerID       string
+	BrokerName     string
+	Amount         int64
+	PeriodFrom     *time.Time
+	PeriodTo       *time.Time
+	ScheduledOn    time.Time
+	Status         string
+	Note           string
+	DocumentKey    *string
+	DocumentSize   *int64
+	DocumentSHA256 *string
+	CreatedBy      string
+	CreatedAt      time.Time
+	ApprovedBy     *string
+	ApprovedAt     *time.Time
+	PaidOn         *time.Time
+	PaidAt         *time.Time
+	VoidedAt       *time.Time
+	VoidReason     *string
+	LedgerEntryID  *int64
+	WorkflowID     string
+}
+
+const paymentSelect = `SELECT p.*, o.name AS broker_name
+	FROM payments p JOIN organizations o ON o.id = p.broker_id`
+
+// CreatePayment stores a draft once per id.
+func (s *Store) CreatePayment(ctx context.Context, p Payment) (Payment, error) {
+	var out Payment
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`INSERT INTO payments (id, broker_id, amount, period_from, period_to,
+			    scheduled_on, status, note, document_key, document_size, document_sha256,
+			    created_by, created_at, workflow_id)
+			VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO NOTHING`,
+			p.ID, p.BrokerID, p.Amount, p.PeriodFrom, p.PeriodTo, p.ScheduledOn, p.Note,
+			p.DocumentKey, p.DocumentSize, p.DocumentSHA256, p.CreatedBy, p.CreatedAt, p.WorkflowID)
+		if res.Error != nil {
+			return res.Error
+		}
+		var err error
+		if out, err = paymentByID(tx, p.ID, false); err != nil || res.RowsAffected == 0 {
+			return err
+		}
+		return audit(tx, "payment", p.ID, "create", p.CreatedBy, p.CreatedAt, nil, out)
+	})
+	if err != nil {
+		return Payment{}, fmt.Errorf("creating payment: %w", err)
+	}
+	return out, nil
+}
+
+func paymentByID(db *gorm.DB, id string, lock bool) (Payment, error) {
+	q := paymentSelect + ` WHERE p.id = ?`
+	if lock {
+		q += ` FOR UPDATE OF p`
+	}
+	var out []Payment
+	if err := db.Raw(q, id).Scan(&out).Error; err != nil {
+		return Payment{}, fmt.Errorf("reading payment: %w", err)
+	}
+	if len(out) == 0 {
+		return Payment{}, ErrNotFound
+	}
+	return out[0], nil
+}
+
+// PaymentByID returns one payment.
+func (s *Store) PaymentByID(ctx context.Context, id string) (Payment, error) {
+	return paymentByID(s.db.WithContext(ctx), id, false)
+}
+
+// Payments searches payments, newest first, with the total matching.
+func (s *Store) Payments(ctx context.Context, f BillFilter) ([]Payment, int64, error) {
+	where, args := f.where("p", "p.scheduled_on")
+	var total int64
+	db := s.db.WithContext(ctx)
+	if err := db.Raw(`SELECT count(*) FROM payments p`+where, args...).Scan(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("counting payments: %w", err)
+	}
+	var out []Payment
+	q := paymentSelect + where + ` ORDER BY p.created_at DESC, p.id LIMIT ? OFFSET ?`
+	if err := db.Raw(q, append(args, f.Limit, f.Offset)...).Scan(&out).Error; err != nil {
+		return nil, 0, fmt.Errorf("searching payments: %w", err)
+	}
+	return out, total, nil
+}
+
+// PaymentChange is a transition of a payment, applied by TransitionPayment.
+type PaymentChange struct {
+	ID     string
+	Action string // update, statement, approve, pay, void
+	Actor  string
+	At     time.Time
+	// For update.
+	Amount      *int64
+	ScheduledOn *time.Time
+	Note        *string
+	// For update and statement.
+	Doc *Doc
+	// For pay: the day the money left. For void: why.
+	PaidOn *time.Time
+	Reason string
+}
+
+var paymentFrom = map[string][]string{
+	"update":    {PaymentDraft},
+	"statement": {PaymentDraft, PaymentApproved},
+	"approve":   {PaymentDraft},
+	"pay":       {PaymentApproved},
+	"void":      {PaymentDraft, PaymentApproved},
+}
+
+var paymentTo = map[string]string{
+	"update": PaymentDraft, "statement": "", "approve": PaymentApproved,
+	"pay": PaymentPaid, "void": PaymentVoid,
+}
+
+// TransitionPayment applies a change in one transaction with its audit
+// record; a repeated change finds the payment in its target status and
+// changes nothing, and paying posts exactly one payout entry.
+func (s *Store) TransitionPayment(ctx context.Context, ch PaymentChange) (Payment, error) {
+	var out Payment
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		before, err := paymentByID(tx, ch.ID, true)
+		if err != nil {
+			return err
+		}
+		if before.Status == paymentTo[ch.Action] && ch.Action != "update" {
+			out = before
+			return nil
+		}
+		if !contains(paymentFrom[ch.Action], before.Status) {
+			return ErrInvalidTransition
+		}
+		if err := applyPayment(tx, before, ch); err != nil {
+			return err
+		}
+		if out, err = paymentByID(tx, ch.ID, false); err != nil {
+			return err
+		}
+		return audit(tx, "payment", ch.ID, ch.Action, ch.Actor, ch.At, before, out)
+	})
+	if err != nil {
+		return Payment{}, fmt.Errorf("payment %s %s: %w", ch.ID, ch.Action, err)
+	}
+	return out, nil
+}
+
+func applyPayment(tx *gorm.DB, p Payment, ch PaymentChange) error {
+	switch ch.Action {
+	case "update":
+		return updateDraftPayment(tx, p, ch)
+	case "statement":
+		return tx.Exec(`UPDATE payments SET document_key = ?, document_size = ?,
+			document_sha256 = ? WHERE id = ?`, ch.Doc.Key, ch.Doc.Size, ch.Doc.SHA256, p.ID).Error
+	case "approve":
+		if ch.Actor == p.CreatedBy {
+			return ErrSameOperator
+		}
+		return tx.Exec(`UPDATE payments SET status = 'approved', approved_by = ?, approved_at = ?
+			WHERE id = ?`, ch.Actor, ch.At, p.ID).Error
+	case "pay":
+		return payPayment(tx, p, ch)
+	case "void":
+		return tx.Exec(`UPDATE payments SET status = 'void', voided_at = ?, void_reason = ?
+			WHERE id = ?`, ch.At, ch.Reason, p.ID).Error
+	}
+	return ErrInvalidTransition
+}
+
+func updateDraftPayment(tx *gorm.DB, p Payment, ch PaymentChange) error {
+	if ch.Amount != nil {
+		p.Amount = *ch.Amount
+	}
+	if ch.ScheduledOn != nil {
+		p.ScheduledOn = *ch.ScheduledOn
+	}
+	if ch.Note != nil {
+		p.Note = *ch.Note
+	}
+	if ch.Doc != nil {
+		p.DocumentKey, p.DocumentSize, p.DocumentSHA256 = &ch.Doc.Key, &ch.Doc.Size, &ch.Doc.SHA256
+	}
+	return tx.Exec(`UPDATE payments SET amount = ?, scheduled_on = ?, note = ?, document_key = ?,
+		document_size = ?, document_sha256 = ? WHERE id = ?`, p.Amount, p.ScheduledOn, p.Note,
+		p.DocumentKey, p.DocumentSize, p.DocumentSHA256, p.ID).Error
+}
+
+// payPayment requires the statement (支払明細書) and posts the payout.
+func payPayment(tx *gorm.DB, p Payment, ch PaymentChange) error {
+	if p.DocumentKey == nil {
+		return ErrNoDocument
+	}
+	paidOn := ch.At
+	if ch.PaidOn != nil {
+		paidOn = *ch.PaidOn
+	}
+	entryID, err := postOnce(tx, Entry{
+		BrokerID: p.BrokerID, Kind: EntryPayout, Amount: -p.Amount, EntryDate: paidOn,
+		Description: "清算 引き出し（支払 " + p.ID + "）", Reason: "payment " + p.ID + " paid",
+		CreatedBy: ch.Actor, IdempotencyKey: "payment:" + p.ID + ":paid", PostedAt: ch.At,
+	})
+	if err != nil {
+		return err
+	}
+	return tx.Exec(`UPDATE payments SET status = 'paid', paid_on = ?, paid_at = ?,
+		ledger_entry_id = ? WHERE id = ?`, paidOn, ch.At, entryID, p.ID).Error
+}

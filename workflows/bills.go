@@ -1,0 +1,244 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"clearinghouse/activities"
+	"clearinghouse/models"
+)
+
+// Bill actions: each is an update of the lifecycle workflow named
+// "<kind>-<action>", e.g. "invoice-issue".
+const (
+	ActionCreated   = "created"
+	ActionUpdate    = "update"
+	ActionStatement = "statement"
+	ActionIssue     = "issue"
+	ActionApprove   = "approve"
+	ActionPay       = "pay"
+	ActionVoid      = "void"
+)
+
+// Kinds of bill lifecycle.
+const (
+	KindInvoice = "invoice"
+	KindPayment = "payment"
+)
+
+// BillUpdateName is the update carrying an action to a bill's workflow.
+func BillUpdateName(kind, action string) string {
+	return kind + "-" + action
+}
+
+// BillWorkflowID is the id of an invoice's or payment's lifecycle.
+func BillWorkflowID(kind, id string) string {
+	return kind + "-" + id
+}
+
+// ErrInvalidTransition refuses an action the bill's status does not allow;
+// the validator refuses it before it reaches the workflow's history.
+var ErrInvalidTransition = errors.New("this action is not allowed in the current status")
+
+// ErrSameOperator refuses a payment's approval by its registrant.
+var ErrSameOperator = errors.New("a payment must be approved by another operator than the one who registered it")
+
+// ErrNoDocument refuses issuing or paying without the PDF.
+var ErrNoDocument = errors.New("attach the PDF first")
+
+// billRules says, per kind, which statuses each action may start from and
+// which statuses end the lifecycle.
+var billRules = map[string]map[string][]string{
+	KindInvoice: {
+		ActionUpdate: {"draft"}, ActionIssue: {"draft"},
+		ActionPay: {"issued", "overdue"}, ActionVoid: {"draft", "issued", "overdue"},
+	},
+	KindPayment: {
+		ActionUpdate: {"draft"}, ActionStatement: {"draft", "approved"},
+		ActionApprove: {"draft"}, ActionPay: {"approved"}, ActionVoid: {"draft", "approved"},
+	},
+}
+
+func finalStatus(status string) bool {
+	return status == "paid" || status == "void"
+}
+
+// BillInput starts an invoice's or a payment's lifecycle with its draft.
+type BillInput struct {
+	Kind  string
+	Draft activities.NewBill
+}
+
+// bill is a lifecycle's state, mirrored from the database after each
+// activity.
+type bill struct {
+	kind    string
+	state   activities.BillState
+	created bool
+	// overdueDone is set once the due date has been handled, so that a
+	// payment racing the timer is simply waited for.
+	overdueDone bool
+}
+
+// Invoice runs an invoice from draft to paid or void: issued → (due date
+// passes) overdue with a reminder and an alert → paid posts one collection.
+func Invoice(ctx workflow.Context, in BillInput) (activities.BillState, error) {
+	in.Kind = KindInvoice
+	return runBill(ctx, in)
+}
+
+// Payment runs a payment from draft through approval (by a second operator)
+// to paid, which posts one payout, or void.
+func Payment(ctx workflow.Context, in BillInput) (activities.BillState, error) {
+	in.Kind = KindPayment
+	return runBill(ctx, in)
+}
+
+func runBill(ctx workflow.Context, in BillInput) (activities.BillState, error) {
+	b := &bill{kind: in.Kind}
+	if err := b.register(ctx); err != nil {
+		return activities.BillState{}, err
+	}
+	create := act.CreateInvoice
+	if b.kind == KindPayment {
+		create = act.CreatePayment
+	}
+	if err := workflow.ExecuteActivity(storeOptions(ctx), create, in.Draft).Get(ctx, &b.state); err != nil {
+		return activities.BillState{}, fmt.Errorf("creating %s: %w", b.kind, err)
+	}
+	b.created = true
+	for !finalStatus(b.state.Status) {
+		if err := b.waitForChange(ctx, in.Draft.ID); err != nil {
+			return b.state, err
+		}
+	}
+	// Let the update that finished the bill answer its caller.
+	_ = workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	setState(ctx, StateCompleted)
+	return b.state, nil
+}
+
+// waitForChange waits for the status to move; an issued invoice also waits
+// for its due date.
+func (b *bill) waitForChange(ctx workflow.Context, id string) error {
+	status := b.state.Status
+	changed := func() bool { return b.state.Status != status }
+	if b.kind != KindInvoice || status != "issued" || b.overdueDone {
+		return workflow.Await(ctx, changed)
+	}
+	overdueAt, err := overdueMoment(b.state.Date)
+	if err != nil {
+		return err
+	}
+	wait := overdueAt.Sub(workflow.Now(ctx))
+	ok, err := workflow.AwaitWithTimeout(ctx, max(wait, 0), changed)
+	if err != nil || ok {
+		return err
+	}
+	return b.markOverdue(ctx, id)
+}
+
+// overdueMoment is the start of the day after the due date, in Japan time.
+func overdueMoment(due string) (time.Time, error) {
+	d, err := time.ParseInLocation(time.DateOnly, due, models.Tokyo)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reading due date: %w", err)
+	}
+	return d.AddDate(0, 0, 1), nil
+}
+
+func (b *bill) markOverdue(ctx workflow.Context, id string) error {
+	b.overdueDone = true
+	change := activities.BillChange{ID: id, Action: "overdue", Actor: "workflow"}
+	var next activities.BillState
+	err := workflow.ExecuteActivity(storeOptions(ctx), act.TransitionInvoice, change).Get(ctx, &next)
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeInvalidTransition {
+		// A payment or void won the race with the due date.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("marking overdue: %w", err)
+	}
+	b.state = next
+	alert(ctx, activities.AlertInvoiceOverdue, id,
+		fmt.Sprintf("invoice %s to %s is overdue (due %s)", b.state.Number, b.state.BrokerID, b.state.Date))
+	b.notify(ctx, id, "reminder", "【督促】請求書 "+b.state.Number+" のお支払い期限を過ぎています",
+		fmt.Sprintf("請求書 %s（%d円、支払期限 %s）のお支払いが確認できていません。\nお手続きをお願いいたします。",
+			b.state.Number, b.state.Amount, b.state.Date))
+	return nil
+}
+
+// notify mails the broker's billing contact, once per key.
+func (b *bill) notify(ctx workflow.Context, id, what, subject, body string) {
+	bctx := bookkeepingOptions(ctx)
+	var to string
+	if err := workflow.ExecuteActivity(bctx, act.BillingContact, b.state.BrokerID).Get(ctx, &to); err != nil {
+		return
+	}
+	in := activities.SendMailInput{Key: b.kind + ":" + id + ":" + what, To: to, Subject: subject, Body: body}
+	_ = workflow.ExecuteActivity(bctx, act.SendMail, in).Get(ctx, nil)
+}
+
+func (b *bill) register(ctx workflow.Context) error {
+	err := workflow.SetUpdateHandler(ctx, BillUpdateName(b.kind, ActionCreated),
+		func(ctx workflow.Context) (activities.BillState, error) {
+			err := workflow.Await(ctx, func() bool { return b.created })
+			return b.state, err
+		})
+	if err != nil {
+		return err
+	}
+	for action := range billRules[b.kind] {
+		err := workflow.SetUpdateHandlerWithOptions(ctx, BillUpdateName(b.kind, action),
+			b.apply, workflow.UpdateHandlerOptions{Validator: b.validate(action)})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validate refuses an action before it touches the workflow's history.
+func (b *bill) validate(action string) func(workflow.Context, activities.BillChange) error {
+	return func(ctx workflow.Context, ch activities.BillChange) error {
+		if ch.Action != action || !b.created {
+			return ErrInvalidTransition
+		}
+		if !slices.Contains(billRules[b.kind][action], b.state.Status) {
+			return ErrInvalidTransition
+		}
+		if b.kind == KindPayment && action == ActionApprove && ch.Actor == b.state.CreatedBy {
+			return ErrSameOperator
+		}
+		needsDoc := (b.kind == KindInvoice && action == ActionIssue) ||
+			(b.kind == KindPayment && action == ActionPay)
+		if needsDoc && !b.state.HasDoc {
+			return ErrNoDocument
+		}
+		return nil
+	}
+}
+
+func (b *bill) apply(ctx workflow.Context, ch activities.BillChange) (activities.BillState, error) {
+	transition := act.TransitionInvoice
+	if b.kind == KindPayment {
+		transition = act.TransitionPayment
+	}
+	var next activities.BillState
+	if err := workflow.ExecuteActivity(storeOptions(ctx), transition, ch).Get(ctx, &next); err != nil {
+		return b.state, err
+	}
+	b.state = next
+	if b.kind == KindInvoice && ch.Action == ActionIssue {
+		b.notify(ctx, ch.ID, "issued", "請求書 "+next.Number+" を発行しました",
+			fmt.Sprintf("請求書 %s（%d円、支払期限 %s）を発行しました。清算機関ポータルでご確認ください。",
+				next.Number, next.Amount, next.Date))
+	}
+	return next, nil
+}
