@@ -2,13 +2,17 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
 
+	"clearinghouse/activities"
 	"clearinghouse/auth"
 	"clearinghouse/store"
+	"clearinghouse/workflows"
 )
 
 type loginRequest struct {
@@ -47,7 +51,58 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	token, sess, err := s.Auth.Login(ctx, req.LoginID, req.Password, c.ClientIP())
+	token, sess, challenge, err := s.Auth.Login(ctx, req.LoginID, req.Password, c.ClientIP())
+	if errors.Is(err, auth.ErrVerificationRequired) {
+		s.sendCode(c, challenge)
+		return
+	}
+	if err != nil {
+		fail(c, loginError(err))
+		return
+	}
+	s.setSessionCookie(c, token, sess.ExpiresAt.Sub(sess.CreatedAt))
+	s.writeMe(c, sess)
+}
+
+// sendCode mails the one-time code (through a workflow, so that it is sent
+// once even if this process dies) and tells the portal to ask for it.
+func (s *Server) sendCode(c *gin.Context, ch *auth.Challenge) {
+	in := activities.SendMailInput{
+		Key: ch.Key, To: ch.Email, Subject: "清算機関ポータル ワンタイムパスワード",
+		Body: "ログイン用のワンタイムパスワード: " + ch.Code + "\n有効期限は10分です。",
+	}
+	opts := client.StartWorkflowOptions{ID: workflows.MailWorkflowID(ch.Key), TaskQueue: s.TaskQueue}
+	if _, err := s.Temporal.ExecuteWorkflow(c.Request.Context(), opts, workflows.SendMail, in); err != nil {
+		fail(c, fmt.Errorf("sending one-time code: %w", err))
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{
+		"verification_required": true, "challenge": ch.Token,
+		"message": auth.ErrVerificationRequired.Error(),
+	})
+}
+
+type verifyRequest struct {
+	Challenge string `json:"challenge"`
+	Code      string `json:"code"`
+}
+
+// verify checks the one-time code and signs the user in.
+func (s *Server) verify(c *gin.Context) {
+	var req verifyRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Challenge == "" || len(req.Challenge) > 100 || len(req.Code) != 6 {
+		fail(c, newError(http.StatusUnauthorized, CodeInvalidCode, auth.ErrInvalidCode.Error()))
+		return
+	}
+	token, sess, err := s.Auth.Verify(c.Request.Context(), req.Challenge, req.Code)
+	if errors.Is(err, auth.ErrInvalidCode) {
+		fail(c, newError(http.StatusUnauthorized, CodeInvalidCode, err.Error()))
+		return
+	}
 	if err != nil {
 		fail(c, loginError(err))
 		return

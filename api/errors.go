@@ -46,6 +46,7 @@ const (
 	CodeDocumentMissing     = "document_missing"
 	CodeInvalidDocument     = "invalid_document"
 	CodeDocumentTooLarge    = "document_too_large"
+	CodeInvalidCode         = "invalid_code"
 )
 
 // apiError is an error the client caused or must know about: it carries its

@@ -111,6 +111,7 @@ func (s *Server) routes() *gin.Engine {
 
 	small := limitBody(maxDefaultBody)
 	v1.POST("/auth/login", small, s.login)
+	v1.POST("/auth/verify", small, s.verify)
 	v1.POST("/auth/logout", small, s.logout)
 	v1.GET("/auth/me", s.requireSession, s.me)
 

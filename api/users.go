@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"clearinghouse/auth"
+	"clearinghouse/models"
 	"clearinghouse/store"
 )
 
@@ -48,7 +49,8 @@ func (s *Server) createUser(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	u.Email = req.Email
+	// A user with an address proves it with a one-time code at first login.
+	u.Email, u.EmailVerified = req.Email, req.Email == ""
 	created, err := s.Store.CreateUser(ctx, u)
 	if errors.Is(err, store.ErrConflict) {
 		fail(c, newError(http.StatusConflict, CodeAlreadyExists, "login_id is already in use"))
@@ -70,6 +72,8 @@ func (s *Server) checkNewUser(ctx context.Context, req createUserRequest) error 
 		return badRequest(CodeInvalidParameter, "password must be 12 to 1024 characters")
 	case !slices.Contains(roles, req.Role):
 		return badRequest(CodeInvalidParameter, "role must be operator, broker or admin")
+	case req.Email != "" && !models.ValidEmail(req.Email):
+		return badRequest(CodeInvalidParameter, "email must be an e-mail address")
 	}
 	org, err := s.Store.Organization(ctx, req.OrganizationID)
 	if errors.Is(err, store.ErrNotFound) {

@@ -42,8 +42,27 @@ type Service struct {
 }
 
 // Login checks the credentials and starts a session. It returns the
-// session's token (for the cookie) and the session.
-func (s *Service) Login(ctx context.Context, loginID, password, clientIP string) (string, store.Session, error) {
+// session's token (for the cookie) and the session. A user whose address is
+// not verified gets ErrVerificationRequired and a challenge to mail instead.
+func (s *Service) Login(ctx context.Context, loginID, password, clientIP string) (string, store.Session, *Challenge, error) {
+	token, sess, err := s.login(ctx, loginID, password, clientIP)
+	var unverified *unverifiedError
+	if errors.As(err, &unverified) {
+		c, err := s.startChallenge(ctx, unverified.user, s.Now())
+		if err != nil {
+			return "", store.Session{}, nil, err
+		}
+		return "", store.Session{}, &c, ErrVerificationRequired
+	}
+	return token, sess, nil, err
+}
+
+// unverifiedError carries the user who must verify their address.
+type unverifiedError struct{ user store.User }
+
+func (e *unverifiedError) Error() string { return ErrVerificationRequired.Error() }
+
+func (s *Service) login(ctx context.Context, loginID, password, clientIP string) (string, store.Session, error) {
 	now := s.Now()
 	keys := []string{"login:" + loginID, "ip:" + clientIP}
 	rules := []store.ThrottleRule{ThrottlePerLogin, ThrottlePerAddress}
@@ -85,6 +104,9 @@ func (s *Service) startSession(ctx context.Context, id Identity, now time.Time) 
 	}
 	if u.Disabled {
 		return "", store.Session{}, ErrDisabled
+	}
+	if !id.EmailVerified && u.Email != "" {
+		return "", store.Session{}, &unverifiedError{user: u}
 	}
 	token, err := RandomToken(32)
 	if err != nil {

@@ -2,10 +2,16 @@ package e2e
 
 import (
 	"net/http"
+	"net/http/cookiejar"
 	"strings"
 	"testing"
 	"time"
 )
+
+func newJar() *cookiejar.Jar {
+	jar, _ := cookiejar.New(nil)
+	return jar
+}
 
 func TestLoginGivesNoHintWhetherTheUserExists(t *testing.T) {
 	s := newStack(t)
@@ -119,4 +125,88 @@ func TestRolesAreEnforced(t *testing.T) {
 	if resp := op.get("/api/v1/transactions?month=2023-09&broker_id=NOPE"); resp.Status != http.StatusNotFound {
 		t.Errorf("unknown broker: HTTP %d, want 404", resp.Status)
 	}
+}
+
+func TestUnverifiedAddressSignsInWithAOneTimeCode(t *testing.T) {
+	s := newStack(t)
+	admin := s.login("admin", testPassword)
+	resp := admin.post("/api/v1/users", map[string]string{"login_id": "broker-c2",
+		"password": "another-password-1", "role": "broker", "organization_id": "C",
+		"email": "c2@broker-c.example"})
+	if resp.Status != http.StatusCreated {
+		t.Fatalf("creating user: HTTP %d %s", resp.Status, resp.Body)
+	}
+	anon := s.anonymous()
+	creds := map[string]string{"login_id": "broker-c2", "password": "another-password-1"}
+	resp = anon.post("/api/v1/auth/login", creds)
+	var step struct {
+		VerificationRequired bool   `json:"verification_required"`
+		Challenge            string `json:"challenge"`
+	}
+	resp.decode(t, &step)
+	if resp.Status != http.StatusAccepted || !step.VerificationRequired || resp.Header.Get("Set-Cookie") != "" {
+		t.Fatalf("first login: HTTP %d %s, want 202 with a challenge and no cookie", resp.Status, resp.Body)
+	}
+	code := s.mailedCode("c2@broker-c.example")
+	wrong := "000000"
+	if code == wrong {
+		wrong = "000001"
+	}
+	if resp := anon.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": wrong}); resp.errorCode() != "invalid_code" {
+		t.Errorf("wrong code: HTTP %d %s, want invalid_code", resp.Status, resp.Body)
+	}
+	jar := s.anonymous()
+	jar.http.Jar = newJar()
+	resp = jar.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": code})
+	if resp.Status != http.StatusOK {
+		t.Fatalf("right code: HTTP %d %s, want 200", resp.Status, resp.Body)
+	}
+	if me := jar.get("/api/v1/auth/me"); me.Status != http.StatusOK {
+		t.Errorf("after verification: HTTP %d, want a session", me.Status)
+	}
+	if again := jar.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": code}); again.Status != http.StatusUnauthorized {
+		t.Errorf("reusing the code: HTTP %d, want 401", again.Status)
+	}
+	// The address is verified now: the next login needs no code.
+	s.login("broker-c2", "another-password-1")
+}
+
+func TestOneTimeCodeAllowsFiveTries(t *testing.T) {
+	s := newStack(t)
+	s.exec(`UPDATE users SET email = 'b@broker-b.example', email_verified = false WHERE login_id = 'broker-b'`)
+	anon := s.anonymous()
+	resp := anon.post("/api/v1/auth/login", map[string]string{"login_id": "broker-b", "password": testPassword})
+	var step struct {
+		Challenge string `json:"challenge"`
+	}
+	resp.decode(t, &step)
+	code := s.mailedCode("b@broker-b.example")
+	wrong := "000000"
+	if code == wrong {
+		wrong = "000001"
+	}
+	for range 5 {
+		anon.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": wrong})
+	}
+	if resp := anon.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": code}); resp.Status != http.StatusUnauthorized {
+		t.Errorf("right code after five wrong ones: HTTP %d, want 401", resp.Status)
+	}
+}
+
+// mailedCode waits for the one-time code mailed to an address.
+func (s *stack) mailedCode(to string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var body string
+		err := s.db.QueryRow(`SELECT body FROM mails WHERE to_address = $1 ORDER BY id DESC LIMIT 1`, to).Scan(&body)
+		if err == nil {
+			if i := strings.Index(body, ": "); i >= 0 && len(body) >= i+8 {
+				return body[i+2 : i+8]
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.t.Fatalf("no one-time code mailed to %s", to)
+	return ""
 }

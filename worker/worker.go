@@ -35,5 +35,6 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.PostEntry)
 	r.RegisterWorkflow(workflows.Invoice)
 	r.RegisterWorkflow(workflows.Payment)
+	r.RegisterWorkflow(workflows.SendMail)
 	r.RegisterActivity(acts)
 }
