@@ -32,6 +32,7 @@ var Pages = []string{
 	"/login",
 	"/history",
 	"/settlement",
+	"/closings",
 	"/batches",
 	"/batches/:request_id",
 	"/alerts",

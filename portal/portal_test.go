@@ -61,6 +61,26 @@ func TestPagesServeTheApp(t *testing.T) {
 	}
 }
 
+// Every client-side route must be one of Pages, or reloading or
+// bookmarking that page would get a 404 instead of the app.
+func TestEveryRouteIsServed(t *testing.T) {
+	param := regexp.MustCompile(`:[A-Za-z_]+`)
+	served := map[string]bool{}
+	for _, p := range Pages {
+		served[param.ReplaceAllString(p, ":param")] = true
+	}
+	routes := readEmbedded(t, "web/assets/js/routes.js")
+	paths := regexp.MustCompile(`path: '([^']+)'`).FindAllStringSubmatch(routes, -1)
+	if len(paths) == 0 {
+		t.Fatal("routes.js: got no paths, want the portal's routes")
+	}
+	for _, m := range paths {
+		if !served[param.ReplaceAllString(m[1], ":param")] {
+			t.Errorf("route %s: not in Pages, want it served", m[1])
+		}
+	}
+}
+
 func TestPagesStayOutOfTheAPI(t *testing.T) {
 	for _, route := range append(slices.Clone(Pages), AssetPrefix) {
 		if strings.HasPrefix(route, "/api/") {

@@ -5,10 +5,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { toCSV } from '../web/assets/js/csv.js';
+import { newIdempotencyKey } from '../web/assets/js/api.js';
 import {
-  addMonths, brokerLabel, dateJST, dateTimeJST, isMonth, monthJST, signedYen,
+  addMonths, brokerLabel, dateJST, dateTimeJST, dateTodayJST, fiscalLabel, isDate, isMonth,
+  monthJST, monthSpan, parseYen, signedYen, yen,
 } from '../web/assets/js/format.js';
-import { loginPath, safeReturnPath, withQuery } from '../web/assets/js/paths.js';
+import {
+  loginPath, safeReturnPath, settlementPath, webAddress, withQuery,
+} from '../web/assets/js/paths.js';
 
 const origin = 'http://127.0.0.1:8080';
 
@@ -76,4 +80,55 @@ test('CSV opens in Excel: BOM, CRLF, quoted text, bare numbers', () => {
   const csv = toCSV([['取引先', '金額'], ['A "1", B', -5000], ['=HYPERLINK("x")', 3000]]);
   assert.equal(csv,
     '\uFEFF"取引先","金額"\r\n"A ""1"", B",-5000\r\n"\'=HYPERLINK(""x"")",3000\r\n');
+});
+
+test('fiscal years start in April', () => {
+  const cases = [['2023-09', '2023年度9月'], ['2024-01', '2023年度1月'], ['2024-03', '2023年度3月'],
+    ['2024-04', '2024年度4月']];
+  for (const [month, want] of cases) {
+    assert.equal(fiscalLabel(month), want, `fiscalLabel(${month})`);
+  }
+});
+
+test('month spans count both ends', () => {
+  assert.equal(monthSpan('2023-09', '2023-10'), 2);
+  assert.equal(monthSpan('2023-12', '2024-01'), 2);
+  assert.equal(monthSpan('2023-09', '2023-09'), 1);
+  assert.ok(monthSpan('2023-10', '2023-09') < 1);
+});
+
+test('dates are read strictly and today is the date in Japan', () => {
+  assert.ok(isDate('2023-10-01'));
+  for (const bad of ['2023-02-30', '2023-10-1', '', null, '2023-10-01T00:00']) {
+    assert.ok(!isDate(bad), `isDate(${bad})`);
+  }
+  assert.equal(dateTodayJST(Date.parse('2023-09-30T15:30:00Z')), '2023-10-01');
+});
+
+test('yen amounts are read as people type them', () => {
+  const kept = [['5000', 5000], ['5,000', 5000], ['１２，０００', 12000], [' 3000円 ', 3000],
+    ['0', 0]];
+  for (const [raw, want] of kept) {
+    assert.equal(parseYen(raw), want, `parseYen(${raw})`);
+  }
+  for (const bad of ['', '-5', '1.5', '5e3', 'abc', '99999999999999999999', null]) {
+    assert.equal(parseYen(bad), null, `parseYen(${bad})`);
+  }
+  assert.equal(yen(1234567), '1,234,567円');
+});
+
+test('only web addresses become workflow links', () => {
+  const url = 'http://127.0.0.1:8233/namespaces/default/workflows/close-2023-09';
+  assert.equal(webAddress(url), url);
+  for (const bad of ['javascript:alert(1)', 'data:text/html,x', '/relative', '', null]) {
+    assert.equal(webAddress(bad), '', `webAddress(${bad})`);
+  }
+  assert.equal(settlementPath('A'), '/settlement?broker_id=A');
+  assert.equal(settlementPath(''), '/settlement');
+});
+
+test('idempotency keys are fresh and fit the API', () => {
+  const a = newIdempotencyKey();
+  assert.match(a, /^[A-Za-z0-9._:-]{8,128}$/);
+  assert.notEqual(a, newIdempotencyKey());
 });

@@ -39,15 +39,28 @@ export function apiGet(path, query = {}, options = {}) {
   return request('GET', path, { ...options, query });
 }
 
-// apiPost sends body as JSON to path.
+// apiPost sends body as JSON to path. options.headers adds request headers,
+// such as Idempotency-Key.
 export function apiPost(path, body = {}, options = {}) {
   return request('POST', path, { ...options, body });
 }
 
+// newIdempotencyKey returns a random key for the Idempotency-Key header.
+// A form makes one per submission and sends it again on a retry, so that
+// the server records the submission once however often it arrives.
+export function newIdempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `portal-${hex}`;
+}
+
 // request performs one call and returns the decoded JSON (null for 204).
 // options.redirectOn401 = false leaves a 401 to the caller (the login form).
-async function request(method, path, { query = {}, body, redirectOn401 = true } = {}) {
-  const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
+async function request(method, path, options = {}) {
+  const { query = {}, body, headers = {}, redirectOn401 = true } = options;
+  const init = {
+    method, headers: { ...headers, Accept: 'application/json' }, credentials: 'same-origin',
+  };
   if (method !== 'GET') {
     init.headers['Content-Type'] = 'application/json';
     init.headers['X-CSRF-Token'] = csrfToken;

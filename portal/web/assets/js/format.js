@@ -82,3 +82,56 @@ export function addMonths(month, delta) {
 export function brokerLabel(name, id) {
   return name ? `${name} / ${id}` : id;
 }
+
+// yen spells an amount without a sign: 5,000円. For amounts whose sign is
+// plain from the context, such as a sum of sales.
+export function yen(n) {
+  return `${yenDigits.format(n)}円`;
+}
+
+// dateTodayJST returns the date in Japan at the instant ms (now by
+// default): yyyy-mm-dd.
+export function dateTodayJST(ms = Date.now()) {
+  return new Date(ms + jstOffsetMs).toISOString().slice(0, 10);
+}
+
+// isDate reports whether s is a calendar date written yyyy-mm-dd.
+export function isDate(s) {
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s)) {
+    return false;
+  }
+  const ms = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+}
+
+// fiscalLabel names a YYYY-MM month by the Japanese fiscal year, which
+// starts in April: 2023-09 is 2023年度9月 and 2024-01 is 2023年度1月.
+export function fiscalLabel(month) {
+  const [year, mon] = month.split('-').map(Number);
+  return `${mon >= 4 ? year : year - 1}年度${mon}月`;
+}
+
+// parseYen reads a whole number of yen as people type it: thousands
+// separators, spaces, full-width digits and a trailing 円 are accepted. It
+// returns null for anything else, including amounts too large to be exact.
+export function parseYen(text) {
+  const ascii = String(text ?? '')
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[,，\s]/g, '')
+    .replace(/円$/, '');
+  if (!/^\d+$/.test(ascii)) {
+    return null;
+  }
+  const n = Number(ascii);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+// monthSpan counts the months from one YYYY-MM month to another, both
+// included: 2023-09 to 2023-10 is 2. It is 0 or less when from is later.
+export function monthSpan(from, to) {
+  const index = (month) => {
+    const [year, mon] = month.split('-').map(Number);
+    return year * 12 + mon;
+  };
+  return index(to) - index(from) + 1;
+}

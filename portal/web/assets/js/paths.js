@@ -47,3 +47,21 @@ export function withQuery(path, params) {
 export function batchPath(requestId) {
   return `/batches/${encodeURIComponent(requestId)}`;
 }
+
+// webAddress returns raw as a link target when it is a web address
+// (http or https), or "" otherwise, so that a value from the API can never
+// become a javascript: or data: link.
+export function webAddress(raw) {
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    return '';
+  }
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : '';
+}
+
+// settlementPath is the 清算確認 page of a broker ("" for none chosen).
+export function settlementPath(brokerId) {
+  return withQuery('/settlement', { broker_id: brokerId });
+}

@@ -2,10 +2,15 @@
 // page (see Pages in the Go package), so a page can be reloaded or
 // bookmarked. needs names the permission (from GET /api/v1/auth/me) that a
 // page requires; pages with menu: true appear in the menu header.
+//
+// The API names no permission of its own for closings: 締め処理 needs
+// settlements:any, which only operators hold, as closing posts to every
+// broker's ledger. The API checks the role on each request regardless.
 
 import { renderAlerts } from './views/alerts.js';
 import { renderBatch } from './views/batch.js';
 import { renderBatches } from './views/batches.js';
+import { renderClosings } from './views/closings.js';
 import { renderHistory } from './views/history.js';
 import { renderLogin } from './views/login.js';
 import { renderSettlement } from './views/settlement.js';
@@ -15,6 +20,7 @@ export const routes = [
   { path: '/login', title: 'ログイン', view: renderLogin, public: true },
   { path: '/history', title: '取引履歴', view: renderHistory, needs: 'transactions', menu: true },
   { path: '/settlement', title: '清算確認', view: renderSettlement, needs: 'settlements', menu: true },
+  { path: '/closings', title: '締め処理', view: renderClosings, needs: 'settlements:any', menu: true },
   { path: '/batches', title: '連携バッチ', view: renderBatches, needs: 'batches', menu: true },
   { path: '/batches/:requestId', title: '連携バッチ詳細', view: renderBatch, needs: 'batches' },
   { path: '/alerts', title: 'アラート', view: renderAlerts, needs: 'alerts', menu: true },

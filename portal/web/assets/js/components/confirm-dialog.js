@@ -7,7 +7,13 @@ import { el, on, uniqueId } from '../dom.js';
 // confirms and false when they cancel (the button or Escape). Focus starts
 // on キャンセル, so that pressing Enter by habit changes nothing, and
 // returns to where it was when the dialog closes.
-export function confirmDialog({ title, body, confirmLabel, danger = false }) {
+//
+// A dialog that asks for input (a reason, say) passes initialFocus, the
+// field to start in, and beforeConfirm, which checks the input, shows what
+// is wrong and returns false to keep the dialog open.
+export function confirmDialog(options) {
+  const { title, body, confirmLabel, danger = false } = options;
+  const { initialFocus = null, beforeConfirm = () => true } = options;
   return new Promise((resolve) => {
     const opener = document.activeElement;
     const titleId = uniqueId('dialog-title');
@@ -22,6 +28,9 @@ export function confirmDialog({ title, body, confirmLabel, danger = false }) {
     let confirmed = false;
     on(cancel, 'click', () => dialog.close());
     on(confirm, 'click', () => {
+      if (!beforeConfirm()) {
+        return;
+      }
       confirmed = true;
       dialog.close();
     });
@@ -35,6 +44,6 @@ export function confirmDialog({ title, body, confirmLabel, danger = false }) {
 
     document.body.append(dialog);
     dialog.showModal();
-    cancel.focus();
+    (initialFocus || cancel).focus();
   });
 }

@@ -6,6 +6,7 @@ import { apiGet, apiPost } from '../api.js';
 import { confirmDialog } from '../components/confirm-dialog.js';
 import { emptyState, errorNotice, loadingNotice, successNotice } from '../components/notice.js';
 import { dataTable, details } from '../components/table.js';
+import { workflowLink } from '../components/workflow-link.js';
 import { el, on, replace } from '../dom.js';
 import { count, dateTimeJST } from '../format.js';
 import { batchStatusBadge } from './batch-status.js';
@@ -72,22 +73,6 @@ function batchDetails(b) {
     ['ワークフローID', b.workflow_id],
     ['ワークフロー', workflowLink(b.workflow_url)],
   ]);
-}
-
-// workflowLink opens the workflow in the Temporal Web UI in a new tab. Only
-// web addresses are linked, whatever the API sends.
-function workflowLink(address) {
-  let url;
-  try {
-    url = new URL(address);
-  } catch {
-    return '';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return '';
-  }
-  return el('a', { href: url.href, target: '_blank', rel: 'noopener noreferrer' },
-    'Temporal Web UI で開く（新しいタブ）');
 }
 
 function refreshButton(reload) {
