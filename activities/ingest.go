@@ -9,7 +9,7 @@ import (
 	"clearinghouse/store"
 )
 
-// Alert kinds raised by ingestion.
+// AlertIngestionParked is raised when a batch is parked after its retries.
 const AlertIngestionParked = "ingestion_parked"
 
 // StoreChunkInput names one staged chunk of a batch.

@@ -64,6 +64,13 @@ var billRules = map[string]map[string][]string{
 	},
 }
 
+// billActions lists each kind's actions in a fixed order, for registering
+// their handlers the same way on every replay (never in map order).
+var billActions = map[string][]string{
+	KindInvoice: {ActionUpdate, ActionIssue, ActionPay, ActionVoid},
+	KindPayment: {ActionUpdate, ActionStatement, ActionApprove, ActionPay, ActionVoid},
+}
+
 func finalStatus(status string) bool {
 	return status == "paid" || status == "void"
 }
@@ -194,7 +201,7 @@ func (b *bill) register(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	for action := range billRules[b.kind] {
+	for _, action := range billActions[b.kind] {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, BillUpdateName(b.kind, action),
 			b.apply, workflow.UpdateHandlerOptions{Validator: b.validate(action)})
 		if err != nil {
