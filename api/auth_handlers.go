@@ -35,8 +35,9 @@ type meResponse struct {
 // server enforces them on every request regardless.
 var permissions = map[string][]string{
 	store.RoleOperator: {"transactions:any", "settlements:any", "batches", "alerts",
-		"organizations:manage"},
-	store.RoleBroker: {"transactions:own", "settlements:own"},
+		"organizations:manage", "closings", "invoices:manage", "payments:manage",
+		"counterparties", "mails"},
+	store.RoleBroker: {"transactions:own", "settlements:own", "invoices:own", "payments:own"},
 	store.RoleAdmin:  {"users:manage"},
 }
 

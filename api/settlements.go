@@ -46,6 +46,7 @@ type ledgerItem struct {
 	Reason      string `json:"reason,omitempty"`
 	CreatedBy   string `json:"created_by"`
 	PostedAt    string `json:"posted_at"`
+	WorkflowURL string `json:"workflow_url,omitempty"`
 }
 
 type ledgerResponse struct {
@@ -72,9 +73,18 @@ func (s *Server) ledger(c *gin.Context) {
 	resp := ledgerResponse{Broker: orgRef{ID: broker.ID, Name: broker.Name},
 		Items: make([]ledgerItem, 0, len(entries)), Balance: balance, Sign: sign(balance)}
 	for _, e := range entries {
-		resp.Items = append(resp.Items, toLedgerItem(e))
+		resp.Items = append(resp.Items, s.ledgerItem(e))
 	}
 	c.JSON(http.StatusOK, resp)
+}
+
+// ledgerItem shows an entry, linked to the workflow that posted it.
+func (s *Server) ledgerItem(e store.Entry) ledgerItem {
+	item := toLedgerItem(e)
+	if id, ok := strings.CutPrefix(e.CreatedBy, "workflow:"); ok {
+		item.WorkflowURL = s.workflowURL(id)
+	}
+	return item
 }
 
 func toLedgerItem(e store.Entry) ledgerItem {
@@ -243,7 +253,7 @@ func (s *Server) runPostEntry(c *gin.Context, in activities.PostEntryInput) {
 	if !res.Created {
 		status = http.StatusOK
 	}
-	c.JSON(status, toLedgerItem(e))
+	c.JSON(status, s.ledgerItem(e))
 }
 
 func entryError(err error) error {

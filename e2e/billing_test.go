@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"clearinghouse/documents"
 )
@@ -210,5 +211,51 @@ func (s *stack) createOperator(login string) {
 	})
 	if resp.Status != http.StatusCreated {
 		s.t.Fatalf("creating operator %s: HTTP %d %s", login, resp.Status, resp.Body)
+	}
+}
+
+func TestClosingDraftsInvoicesAndPayments(t *testing.T) {
+	s := newStack(t)
+	s.submitExample("seed-1")
+	s.waitBatch("seed-1", "completed")
+	op := s.login(testOperator, testPassword)
+	op.post("/api/v1/closings", map[string]string{"month": "2023-09"})
+	s.waitClosed(op, "2023-09")
+
+	type bills struct {
+		Items []struct {
+			ID        string `json:"id"`
+			BrokerID  string `json:"broker_id"`
+			Amount    int64  `json:"amount"`
+			Status    string `json:"status"`
+			DueDate   string `json:"due_date"`
+			Scheduled string `json:"scheduled_on"`
+		} `json:"items"`
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	var invoices, payments bills
+	for time.Now().Before(deadline) {
+		op.get("/api/v1/invoices").decode(t, &invoices)
+		op.get("/api/v1/payments").decode(t, &payments)
+		if len(invoices.Items) == 1 && len(payments.Items) == 2 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(invoices.Items) != 1 || invoices.Items[0].BrokerID != "B" || invoices.Items[0].Amount != 5000 ||
+		invoices.Items[0].Status != "draft" || invoices.Items[0].DueDate != "2023-10-31" {
+		t.Errorf("drafted invoices = %+v, want one of 5,000 for B due 2023-10-31", invoices.Items)
+	}
+	got := map[string]int64{}
+	for _, p := range payments.Items {
+		got[p.BrokerID] = p.Amount
+	}
+	if len(got) != 2 || got["A"] != 2000 || got["C"] != 3000 {
+		t.Errorf("drafted payments = %+v, want 2,000 for A and 3,000 for C", payments.Items)
+	}
+	// A second closing request drafts nothing more.
+	op.post("/api/v1/closings", map[string]string{"month": "2023-09"})
+	if n := s.count("SELECT count(*) FROM invoices") + s.count("SELECT count(*) FROM payments"); n != 3 {
+		t.Errorf("%d bills after a repeated closing request, want 3", n)
 	}
 }
