@@ -30,6 +30,8 @@ type Activities struct {
 	Now func() time.Time
 	// Mailer sends mail; nil keeps mail in the outbox (dev).
 	Mailer Mailer
+	// Metrics records what the activities do; nil records nothing.
+	Metrics *Metrics
 }
 
 // classify wraps store errors that retrying cannot fix as non-retryable.

@@ -62,6 +62,7 @@ func (a *Activities) CloseMonth(ctx context.Context, in CloseMonthInput) (CloseM
 		return CloseMonthResult{}, err
 	}
 	if !already {
+		a.Metrics.monthClosed(time.Since(start).Seconds())
 		a.Log.Info("month closed", "month", in.Month, "brokers", c.Brokers,
 			"contracts", c.Contracts, "took_ms", time.Since(start).Milliseconds())
 	}

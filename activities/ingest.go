@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 
@@ -28,10 +29,12 @@ type StoreChunkResult struct {
 // StoreChunk stores one staged chunk's contracts. The contracts stay in the
 // database: only the chunk's name travels through the workflow's history.
 func (a *Activities) StoreChunk(ctx context.Context, in StoreChunkInput) (StoreChunkResult, error) {
+	start := time.Now()
 	res, err := a.Store.StoreChunk(ctx, in.RequestID, in.ChunkNo, a.Now())
 	if err != nil {
 		return StoreChunkResult{}, classify(err)
 	}
+	a.Metrics.chunkStored(time.Since(start).Seconds(), StoreChunkResult(res))
 	return StoreChunkResult(res), nil
 }
 
@@ -89,6 +92,7 @@ func (a *Activities) ParkBatch(ctx context.Context, in ParkBatchInput) error {
 		return err
 	}
 	if isNew {
+		a.Metrics.batchParked()
 		a.Log.Error("ingestion parked", "request_id", in.RequestID,
 			"workflow_id", activity.GetInfo(ctx).WorkflowExecution.ID, "reason", in.Reason)
 	}

@@ -73,7 +73,9 @@ func (o *openAlerts) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(o.desc, err)
 		return
 	}
-	for _, kind := range []string{activities.AlertIngestionParked} {
+	kinds := []string{activities.AlertIngestionParked, activities.AlertClosingFailed,
+		activities.AlertClosingZeroSum, activities.AlertInvoiceOverdue}
+	for _, kind := range kinds {
 		if _, ok := counts[kind]; !ok {
 			counts[kind] = 0
 		}

@@ -41,6 +41,15 @@ func DialTemporal(ctx context.Context, address, namespace string, log *slog.Logg
 	return c, nil
 }
 
+// NewRegistry is the process's metrics registry, with the Go runtime and
+// process collectors.
+func NewRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
 // APIOptions configures the HTTP API.
 type APIOptions struct {
 	MarketAPIKey  string
@@ -51,6 +60,8 @@ type APIOptions struct {
 	TaskQueue     string
 	Now           func() time.Time
 	Documents     documents.Store
+	// Registry receives the API's metrics; nil makes a new one.
+	Registry *prometheus.Registry
 }
 
 // NewAPI builds the HTTP API on st and tc, with its identity provider and
@@ -60,9 +71,10 @@ func NewAPI(st *store.Store, tc client.Client, log *slog.Logger, o APIOptions) *
 	if now == nil {
 		now = time.Now
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := o.Registry
+	if reg == nil {
+		reg = NewRegistry()
+	}
 	provider := &auth.LocalProvider{Store: st, Params: auth.DefaultHashParams}
 	return api.New(api.Deps{
 		Store: st, Temporal: tc, Log: log, Now: now,
@@ -80,6 +92,8 @@ type WorkerOptions struct {
 	TaskQueue string
 	// Mailer sends mail; nil keeps it in the outbox table.
 	Mailer activities.Mailer
+	// Registry receives the activities' metrics; nil records none.
+	Registry prometheus.Registerer
 }
 
 // StartWorker starts a worker with every workflow and activity.
@@ -89,6 +103,9 @@ func StartWorker(st *store.Store, tc client.Client, log *slog.Logger, o WorkerOp
 		now = time.Now
 	}
 	acts := &activities.Activities{Store: st, Log: log, Now: now, Mailer: o.Mailer}
+	if o.Registry != nil {
+		acts.Metrics = activities.NewMetrics(o.Registry)
+	}
 	w := worker.New(tc, acts, o.TaskQueue)
 	if err := w.Start(); err != nil {
 		return nil, fmt.Errorf("starting worker: %w", err)

@@ -40,6 +40,9 @@ type Config struct {
 	// SESFrom sends mail through Amazon SES from this address; empty keeps
 	// mail in the outbox table only.
 	SESFrom string
+	// MetricsAddr is where the worker serves /metrics (the API serves its
+	// own on its HTTP address).
+	MetricsAddr string
 }
 
 // Load reads the environment.
@@ -59,6 +62,7 @@ func Load() Config {
 		ClosingCron:       envOr("CLEARING_CLOSING_CRON", "0 2 1 * *"),
 		S3Bucket:          os.Getenv("CLEARING_S3_BUCKET"),
 		SESFrom:           os.Getenv("CLEARING_SES_FROM"),
+		MetricsAddr:       envOr("CLEARING_METRICS_ADDR", "127.0.0.1:9464"),
 	}
 }
 

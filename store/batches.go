@@ -163,13 +163,25 @@ func insertChunks(tx *gorm.DB, requestID string, chunks [][]byte) error {
 	return nil
 }
 
-// Batch returns a batch by request id.
+// Batch returns a batch by request id. The counts of a batch still in
+// progress are those of the chunks stored so far.
 func (s *Store) Batch(ctx context.Context, requestID string) (Batch, error) {
 	var row batchRow
 	if err := s.db.WithContext(ctx).Where("request_id = ?", requestID).Take(&row).Error; err != nil {
 		return Batch{}, notFound(err)
 	}
-	return row.toBatch(), nil
+	b := row.toBatch()
+	if b.Status != BatchProcessing {
+		return b, nil
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT coalesce(sum(stored), 0) AS stored,
+		       coalesce(sum(duplicate), 0) AS duplicate, coalesce(sum(conflicting), 0) AS conflicting
+		FROM ingestion_chunks WHERE request_id = ?`, requestID).
+		Row().Scan(&b.Stored, &b.Duplicate, &b.Conflicting)
+	if err != nil {
+		return Batch{}, fmt.Errorf("tallying batch: %w", err)
+	}
+	return b, nil
 }
 
 // BatchFilter selects batches for the operators' list.
@@ -234,10 +246,13 @@ func (s *Store) SetBatchStatus(ctx context.Context, requestID, status, lastError
 	if status == BatchCompleted || status == BatchDiscarded {
 		finishedAt = &at
 	}
+	// A discarded batch keeps the error that parked it; a retried one
+	// starts clean.
 	res := s.db.WithContext(ctx).Exec(`UPDATE ingestion_batches
-		SET status = ?, last_error = ?, finished_at = ?
+		SET status = ?, finished_at = ?,
+		    last_error = CASE WHEN ? = 'discarded' AND ? = '' THEN last_error ELSE ? END
 		WHERE request_id = ? AND status IN ('processing', 'parked')`,
-		status, optional(lastError), finishedAt, requestID)
+		status, finishedAt, status, lastError, optional(lastError), requestID)
 	if res.Error != nil {
 		return fmt.Errorf("updating batch status: %w", res.Error)
 	}

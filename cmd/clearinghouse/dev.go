@@ -174,7 +174,8 @@ func startDevServices(ctx context.Context, cfg *config.Config, demo bool, uiURL 
 		return "", err
 	}
 	stack.defer_("Temporal client", func() error { tc.Close(); return nil })
-	w, err := app.StartWorker(st, tc, stack.log, app.WorkerOptions{})
+	reg := app.NewRegistry()
+	w, err := app.StartWorker(st, tc, stack.log, app.WorkerOptions{Registry: reg})
 	if err != nil {
 		return "", err
 	}
@@ -188,7 +189,7 @@ func startDevServices(ctx context.Context, cfg *config.Config, demo bool, uiURL 
 	}
 	server := app.NewAPI(st, tc, stack.log, app.APIOptions{
 		MarketAPIKey: cfg.MarketAPIKey, TemporalUIURL: uiURL, Namespace: cfg.TemporalNamespace,
-		Documents: docs,
+		Documents: docs, Registry: reg,
 	})
 	httpServer, err := app.ServeHTTP(cfg.HTTPAddr, server.Handler())
 	if err != nil {

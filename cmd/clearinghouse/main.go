@@ -105,6 +105,7 @@ Environment:
   CLEARING_S3_BUCKET           keep PDFs in this S3 bucket (AWS settings from the environment);
                                unset: under the data folder's documents/
   CLEARING_SES_FROM            send mail through Amazon SES from this address; unset: outbox only
+  CLEARING_METRICS_ADDR        where the worker serves /metrics (default 127.0.0.1:9464)
 `
 
 func newFlagSet(name, summary string, stdout io.Writer) *flag.FlagSet {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"clearinghouse/app"
 	"clearinghouse/config"
 	"clearinghouse/store"
@@ -101,15 +103,21 @@ func runWorker(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w, err := app.StartWorker(st, tc, log, app.WorkerOptions{Mailer: mailer})
+	reg := app.NewRegistry()
+	w, err := app.StartWorker(st, tc, log, app.WorkerOptions{Mailer: mailer, Registry: reg})
 	if err != nil {
 		return err
 	}
+	defer w.Stop()
+	metrics, err := app.ServeHTTP(cfg.MetricsAddr, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if err != nil {
+		return err
+	}
+	defer shutdownHTTP(metrics)
 	if err := app.EnsureClosingSchedule(ctx, tc, cfg.ClosingCron, ""); err != nil {
 		return err
 	}
-	log.Info("worker running", "closing_cron", cfg.ClosingCron)
+	log.Info("worker running", "closing_cron", cfg.ClosingCron, "metrics", metrics.Addr())
 	<-ctx.Done()
-	w.Stop()
 	return nil
 }
