@@ -11,14 +11,14 @@ import (
 
 // AuditRecord is one change: who, when, what, before and after.
 type AuditRecord struct {
-	ID       int64
-	Entity   string
-	EntityID string
-	Action   string
-	Actor    string
-	At       time.Time
-	Before   json.RawMessage
-	After    json.RawMessage
+	ID       int64           `json:"id"`
+	Entity   string          `json:"entity"`
+	EntityID string          `json:"entity_id"`
+	Action   string          `json:"action"`
+	Actor    string          `json:"actor"`
+	At       time.Time       `json:"at"`
+	Before   json.RawMessage `json:"before"`
+	After    json.RawMessage `json:"after"`
 }
 
 // audit appends a change record inside the caller's transaction.

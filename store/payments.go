@@ -22,28 +22,28 @@ var ErrSameOperator = fmt.Errorf("a payment must be approved by another operator
 
 // Payment pays a broker the clearing house owes.
 type Payment struct {
-	ID             string
-	BrokerID       string
-	BrokerName     string
-	Amount         int64
-	PeriodFrom     *time.Time
-	PeriodTo       *time.Time
-	ScheduledOn    time.Time
-	Status         string
-	Note           string
-	DocumentKey    *string
-	DocumentSize   *int64
-	DocumentSHA256 *string
-	CreatedBy      string
-	CreatedAt      time.Time
-	ApprovedBy     *string
-	ApprovedAt     *time.Time
-	PaidOn         *time.Time
-	PaidAt         *time.Time
-	VoidedAt       *time.Time
-	VoidReason     *string
-	LedgerEntryID  *int64
-	WorkflowID     string
+	ID             string     `json:"id"`
+	BrokerID       string     `json:"broker_id"`
+	BrokerName     string     `json:"broker_name"`
+	Amount         int64      `json:"amount"`
+	PeriodFrom     *time.Time `json:"period_from"`
+	PeriodTo       *time.Time `json:"period_to"`
+	ScheduledOn    time.Time  `json:"scheduled_on"`
+	Status         string     `json:"status"`
+	Note           string     `json:"note"`
+	DocumentKey    *string    `json:"document_key"`
+	DocumentSize   *int64     `json:"document_size"`
+	DocumentSHA256 *string    `json:"document_sha256"`
+	CreatedBy      string     `json:"created_by"`
+	CreatedAt      time.Time  `json:"created_at"`
+	ApprovedBy     *string    `json:"approved_by"`
+	ApprovedAt     *time.Time `json:"approved_at"`
+	PaidOn         *time.Time `json:"paid_on"`
+	PaidAt         *time.Time `json:"paid_at"`
+	VoidedAt       *time.Time `json:"voided_at"`
+	VoidReason     *string    `json:"void_reason"`
+	LedgerEntryID  *int64     `json:"ledger_entry_id"`
+	WorkflowID     string     `json:"workflow_id"`
 }
 
 const paymentSelect = `SELECT p.*, o.name AS broker_name
