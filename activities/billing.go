@@ -71,6 +71,9 @@ type BillState struct {
 	BrokerID  string
 	Amount    int64
 	HasDoc    bool
+	// Preparers registered or changed the bill; for a payment none of them
+	// may approve it.
+	Preparers []string
 }
 
 // BillChange is a transition of an invoice or payment.
@@ -179,7 +182,7 @@ func (a *Activities) CreatePayment(ctx context.Context, in NewBill) (BillState, 
 func paymentState(p store.Payment) BillState {
 	return BillState{Status: p.Status, Date: p.ScheduledOn.Format(time.DateOnly),
 		CreatedBy: p.CreatedBy, BrokerID: p.BrokerID, Amount: p.Amount,
-		HasDoc: p.DocumentKey != nil}
+		HasDoc: p.DocumentKey != nil, Preparers: strings.Split(p.Preparers, "\n")}
 }
 
 // TransitionPayment applies one change to a payment.

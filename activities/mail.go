@@ -21,11 +21,14 @@ type Mailer interface {
 }
 
 // SendMailInput is a mail and the key that makes sending it happen once.
+// Queued means the mail is already in the outbox under Key (its content
+// is read from there, not carried here).
 type SendMailInput struct {
 	Key     string
 	To      string
 	Subject string
 	Body    string
+	Queued  bool
 }
 
 // SendMail records the mail in the outbox and sends it once: a retried
@@ -33,30 +36,27 @@ type SendMailInput struct {
 // recording can still send twice; mail is the one effect we cannot make
 // transactional.
 func (a *Activities) SendMail(ctx context.Context, in SendMailInput) error {
-	if in.To == "" {
+	if in.To == "" && !in.Queued {
 		a.Log.Warn("mail not sent: no address", "subject", in.Subject)
 		return nil
 	}
-	transport := "outbox"
-	if a.Mailer != nil {
-		transport = "ses"
-	}
 	m, err := a.Store.RecordMail(ctx, store.Mail{
 		IdempotencyKey: in.Key, ToAddress: in.To, Subject: in.Subject, Body: in.Body,
-		Transport: transport, CreatedAt: a.Now(),
+		Transport: "outbox", CreatedAt: a.Now(),
 	})
 	if err != nil {
 		return err
 	}
-	if m.SentAt != nil {
+	if m.SentAt != nil || m.ToAddress == "" {
 		return nil
 	}
-	if a.Mailer != nil {
-		if err := a.Mailer.Send(ctx, in.To, in.Subject, in.Body); err != nil {
-			return err
-		}
+	if a.Mailer == nil {
+		return a.Store.MarkMailSent(ctx, m.ID, "outbox", a.Now())
 	}
-	return a.Store.MarkMailSent(ctx, m.ID, a.Now())
+	if err := a.Mailer.Send(ctx, m.ToAddress, m.Subject, m.Body); err != nil {
+		return err
+	}
+	return a.Store.MarkMailSent(ctx, m.ID, "ses", a.Now())
 }
 
 // BillingContact returns a broker's billing e-mail address, "" if none.

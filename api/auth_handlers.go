@@ -65,15 +65,23 @@ func (s *Server) login(c *gin.Context) {
 	s.writeMe(c, sess)
 }
 
-// sendCode mails the one-time code (through a workflow, so that it is sent
-// once even if this process dies) and tells the portal to ask for it.
+// sendCode mails the one-time code and tells the portal to ask for it. The
+// mail is queued in the outbox here and sent by a workflow that carries only
+// its key, so that the code never appears in a workflow's history.
 func (s *Server) sendCode(c *gin.Context, ch *auth.Challenge) {
-	in := activities.SendMailInput{
-		Key: ch.Key, To: ch.Email, Subject: "清算機関ポータル ワンタイムパスワード",
-		Body: "ログイン用のワンタイムパスワード: " + ch.Code + "\n有効期限は10分です。",
+	ctx := c.Request.Context()
+	_, err := s.Store.RecordMail(ctx, store.Mail{
+		IdempotencyKey: ch.Key, ToAddress: ch.Email, Subject: "清算機関ポータル ワンタイムパスワード",
+		Body:      "ログイン用のワンタイムパスワード: " + ch.Code + "\n有効期限は10分です。",
+		Transport: "outbox", CreatedAt: s.Now(),
+	})
+	if err != nil {
+		fail(c, err)
+		return
 	}
+	in := activities.SendMailInput{Key: ch.Key, Queued: true}
 	opts := client.StartWorkflowOptions{ID: workflows.MailWorkflowID(ch.Key), TaskQueue: s.TaskQueue}
-	if _, err := s.Temporal.ExecuteWorkflow(c.Request.Context(), opts, workflows.SendMail, in); err != nil {
+	if _, err := s.Temporal.ExecuteWorkflow(ctx, opts, workflows.SendMail, in); err != nil {
 		fail(c, fmt.Errorf("sending one-time code: %w", err))
 		return
 	}

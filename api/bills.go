@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,8 +76,8 @@ func checkDate(field string, v *string, required bool) (string, error) {
 		}
 		return "", nil
 	}
-	if _, err := time.Parse(time.DateOnly, *v); err != nil {
-		return "", badRequest(CodeInvalidBill, field+" must be YYYY-MM-DD")
+	if _, err := parseDate(*v); err != nil {
+		return "", badRequest(CodeInvalidBill, field+": "+errBadDate.Error())
 	}
 	return *v, nil
 }
@@ -97,6 +98,9 @@ func checkAmount(v *int64, required bool) error {
 func checkNote(v *string) error {
 	if v != nil && len([]rune(*v)) > 1000 {
 		return badRequest(CodeInvalidBill, "note must be at most 1,000 characters")
+	}
+	if v != nil && !plainText(*v, true) {
+		return textError(CodeInvalidBill, "note")
 	}
 	return nil
 }
@@ -206,12 +210,24 @@ func transitionError(err error) error {
 	if err == nil {
 		return nil
 	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		switch appErr.Type() {
+		case activities.ErrTypeInvalidTransition, activities.ErrTypeConflict:
+			return newError(http.StatusConflict, CodeInvalidTransition, workflows.ErrInvalidTransition.Error())
+		case activities.ErrTypeSameOperator:
+			return newError(http.StatusConflict, CodeSameOperator, workflows.ErrSameOperator.Error())
+		case activities.ErrTypeNoDocument:
+			return newError(http.StatusConflict, CodeDocumentMissing, workflows.ErrNoDocument.Error())
+		}
+	}
 	msg := err.Error()
 	for text, code := range map[string]string{
 		workflows.ErrInvalidTransition.Error(): CodeInvalidTransition,
 		workflows.ErrSameOperator.Error():      CodeSameOperator,
 		workflows.ErrNoDocument.Error():        CodeDocumentMissing,
 		"workflow execution already completed": CodeInvalidTransition,
+		"Workflow completed before the Update": CodeInvalidTransition,
 	} {
 		if strings.Contains(msg, text) {
 			if code == CodeInvalidTransition {
@@ -232,8 +248,8 @@ func readAction(c *gin.Context, action string) (actionRequest, error) {
 		}
 	}
 	if req.PaidOn != "" {
-		if _, err := time.Parse(time.DateOnly, req.PaidOn); err != nil {
-			return req, badRequest(CodeInvalidBill, "paid_on must be YYYY-MM-DD")
+		if _, err := parseDate(req.PaidOn); err != nil {
+			return req, badRequest(CodeInvalidBill, "paid_on: "+errBadDate.Error())
 		}
 	}
 	if action == workflows.ActionVoid && strings.TrimSpace(req.Reason) == "" {
@@ -242,14 +258,29 @@ func readAction(c *gin.Context, action string) (actionRequest, error) {
 	if len([]rune(req.Reason)) > 500 {
 		return req, badRequest(CodeInvalidBill, "reason must be at most 500 characters")
 	}
+	if !plainText(req.Reason, true) {
+		return req, textError(CodeInvalidBill, "reason")
+	}
 	return req, nil
 }
 
+// Statuses each kind of bill can be searched by.
+var billStatuses = map[string][]string{
+	workflows.KindInvoice: {store.InvoiceDraft, store.InvoiceIssued, store.InvoiceOverdue,
+		store.InvoicePaid, store.InvoiceVoid},
+	workflows.KindPayment: {store.PaymentDraft, store.PaymentApproved, store.PaymentPaid,
+		store.PaymentVoid},
+}
+
 // readBillFilter reads the search parameters shared by invoices and payments.
-func readBillFilter(c *gin.Context) (store.BillFilter, page, error) {
+func readBillFilter(c *gin.Context, kind string) (store.BillFilter, page, error) {
 	pg, err := readPage(c)
 	if err != nil {
 		return store.BillFilter{}, pg, err
+	}
+	if st := c.Query("status"); st != "" && !slices.Contains(billStatuses[kind], st) {
+		return store.BillFilter{}, pg, badRequest(CodeInvalidParameter,
+			"status must be one of "+strings.Join(billStatuses[kind], ", "))
 	}
 	f := store.BillFilter{BrokerID: c.Query("broker_id"), Status: c.Query("status"),
 		Limit: pg.Size, Offset: pg.offset()}
@@ -259,7 +290,7 @@ func readBillFilter(c *gin.Context) (store.BillFilter, page, error) {
 	}
 	for name, dst := range dates {
 		if v := c.Query(name); v != "" {
-			d, err := time.Parse(time.DateOnly, v)
+			d, err := parseDate(v)
 			if err != nil {
 				return f, pg, badRequest(CodeInvalidParameter, name+" must be YYYY-MM-DD")
 			}
@@ -274,6 +305,9 @@ func readBillFilter(c *gin.Context) (store.BillFilter, page, error) {
 			}
 			*dst = &n
 		}
+	}
+	if f.AmountMin != nil && f.AmountMax != nil && *f.AmountMin > *f.AmountMax {
+		return f, pg, badRequest(CodeInvalidParameter, "amount_min must not be above amount_max")
 	}
 	return f, pg, nil
 }

@@ -32,6 +32,10 @@ func bindJSON(c *gin.Context, v any) error {
 }
 
 func decodeStrict(body []byte, v any) error {
+	// PostgreSQL text cannot hold NUL, and no field of ours needs it.
+	if bytes.Contains(body, []byte(`\u0000`)) || bytes.IndexByte(body, 0) >= 0 {
+		return badRequest(CodeInvalidBody, "text must not contain NUL characters")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -71,6 +71,9 @@ func (r *counterpartyRequest) check(withID bool) error {
 	if len([]rune(r.Address)) > 300 {
 		bad("address", "at most 300 characters")
 	}
+	if f := badText(map[string]string{"name": r.Name, "address": r.Address}); f != "" {
+		bad(f, "no control or invisible characters")
+	}
 	if len(issues) == 0 {
 		return nil
 	}
@@ -89,6 +92,17 @@ func (r counterpartyRequest) toStore(id, actor string, at time.Time) store.Count
 	}
 }
 
+// requestFrom fills a request with a counterparty's current values, so that
+// a partial update overlays only the fields it sends.
+func requestFrom(cp store.Counterparty) counterpartyRequest {
+	return counterpartyRequest{
+		ID: cp.ID, Name: cp.Name, NameKana: cp.NameKana, RegistrationNumber: cp.RegistrationNumber,
+		PostalCode: cp.PostalCode, Address: cp.Address, BillingEmail: cp.BillingEmail,
+		BankCode: cp.BankCode, BranchCode: cp.BranchCode, AccountType: cp.AccountType,
+		AccountNumber: cp.AccountNumber, AccountHolderKana: cp.AccountHolderKana,
+	}
+}
+
 func actor(c *gin.Context) string {
 	return "operator:" + session(c).LoginID
 }
@@ -99,7 +113,16 @@ func (s *Server) listCounterparties(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	f := store.CounterpartyFilter{Query: c.Query("q"), ActiveOnly: c.Query("active") == "true",
+	active := c.Query("active")
+	if active != "" && active != "true" && active != "false" {
+		fail(c, badRequest(CodeInvalidParameter, "active must be true or false"))
+		return
+	}
+	if len([]rune(c.Query("q"))) > 100 {
+		fail(c, badRequest(CodeInvalidParameter, "q must be at most 100 characters"))
+		return
+	}
+	f := store.CounterpartyFilter{Query: c.Query("q"), ActiveOnly: active == "true",
 		Limit: pg.Size, Offset: pg.offset()}
 	items, err := s.Store.Counterparties(c.Request.Context(), f)
 	if err != nil {
@@ -152,15 +175,24 @@ func (s *Server) createCounterparty(c *gin.Context) {
 	c.JSON(http.StatusCreated, cp)
 }
 
-// updateCounterparty replaces the counterparty's name and details with the
-// request's (send the whole record, as the update screen does).
+// updateCounterparty changes the fields the request names and keeps the
+// others (send "" to clear an optional field).
 func (s *Server) updateCounterparty(c *gin.Context) {
-	var req counterpartyRequest
+	id := c.Param("id")
+	current, err := s.Store.CounterpartyByID(c.Request.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		fail(c, newError(http.StatusNotFound, CodeNotFound, "no such counterparty"))
+		return
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	req := requestFrom(current)
 	if err := bindJSON(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
-	id := c.Param("id")
 	if req.ID != "" && req.ID != id {
 		fail(c, badRequest(CodeInvalidCounterparty, "the id cannot be changed"))
 		return

@@ -54,7 +54,7 @@ func (s *Server) invoiceView(inv store.Invoice) invoiceView {
 }
 
 func (s *Server) listInvoices(c *gin.Context) {
-	f, pg, err := readBillFilter(c)
+	f, pg, err := readBillFilter(c, workflows.KindInvoice)
 	if err == nil {
 		err = scopeFilter(c, &f)
 	}
@@ -173,6 +173,13 @@ func (s *Server) checkReplaces(c *gin.Context, replaces *string, broker string) 
 	if old.Status != store.InvoiceVoid || old.BrokerID != broker {
 		return badRequest(CodeInvalidBill, "a correction replaces a void invoice of the same broker")
 	}
+	corrected, err := s.Store.InvoiceCorrectedBy(c.Request.Context(), old.ID)
+	if err != nil {
+		return err
+	}
+	if corrected != "" {
+		return newError(http.StatusConflict, CodeConflict, "invoice "+old.ID+" is already corrected by "+corrected)
+	}
 	return nil
 }
 
@@ -185,6 +192,11 @@ func (s *Server) updateInvoice(c *gin.Context) {
 	}
 	inv, ok := s.visibleInvoice(c)
 	if !ok {
+		return
+	}
+	// Refuse before storing any PDF the change carries.
+	if inv.Status != store.InvoiceDraft {
+		fail(c, transitionError(workflows.ErrInvalidTransition))
 		return
 	}
 	ch, err := s.billPatch(c, "invoices", req, req.DueDate, req.PDFBase64)

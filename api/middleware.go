@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -83,6 +84,17 @@ func securityHeaders(c *gin.Context) {
 			"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 	if len(c.Request.URL.Path) > 7 && c.Request.URL.Path[:8] == "/api/v1/" {
 		h.Set("Cache-Control", "no-store")
+	}
+	c.Next()
+}
+
+// refuseNUL answers 400 to a path or query holding a NUL character, which
+// no id or filter of ours can contain and PostgreSQL text cannot store.
+func refuseNUL(c *gin.Context) {
+	if strings.ContainsRune(c.Request.URL.Path, 0) || strings.ContainsRune(c.Request.URL.RawQuery, 0) ||
+		strings.Contains(c.Request.URL.RawQuery, "%00") || strings.Contains(c.Request.URL.RawPath, "%00") {
+		fail(c, badRequest(CodeInvalidParameter, "the address must not contain NUL characters"))
+		return
 	}
 	c.Next()
 }

@@ -57,7 +57,8 @@ func (s *Server) createOrganization(c *gin.Context) {
 		return
 	}
 	name := strings.TrimSpace(req.Name)
-	if !organizationIDPattern.MatchString(req.ID) || name == "" || len([]rune(name)) > 200 {
+	if !organizationIDPattern.MatchString(req.ID) || name == "" || len([]rune(name)) > 200 ||
+		!plainText(name, false) {
 		fail(c, badRequest(CodeInvalidOrganization,
 			"id must be 1 to 64 letters, digits, '_' or '-', and name 1 to 200 characters"))
 		return

@@ -53,7 +53,7 @@ func (s *Server) paymentView(p store.Payment) paymentView {
 }
 
 func (s *Server) listPayments(c *gin.Context) {
-	f, pg, err := readBillFilter(c)
+	f, pg, err := readBillFilter(c, workflows.KindPayment)
 	if err == nil {
 		err = scopeFilter(c, &f)
 	}
@@ -159,6 +159,10 @@ func (s *Server) updatePayment(c *gin.Context) {
 		fail(c, badRequest(CodeInvalidBill, "due_date and pdf_base64 belong to invoices"))
 		return
 	}
+	if p.Status != store.PaymentDraft {
+		fail(c, transitionError(workflows.ErrInvalidTransition))
+		return
+	}
 	ch, err := s.billPatch(c, "payments", req, req.ScheduledOn, req.StatementPDF)
 	if err != nil {
 		fail(c, err)
@@ -181,6 +185,10 @@ func (s *Server) attachStatement(c *gin.Context) {
 	}
 	p, ok := s.visiblePayment(c)
 	if !ok {
+		return
+	}
+	if p.Status != store.PaymentDraft {
+		fail(c, transitionError(workflows.ErrInvalidTransition))
 		return
 	}
 	doc, err := s.storePDF(c.Request.Context(), "payments", req.StatementPDF)

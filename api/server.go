@@ -92,7 +92,7 @@ func (s *Server) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(s.withRequestID, s.accessLog, recoverPanics, securityHeaders)
+	r.Use(s.withRequestID, s.accessLog, recoverPanics, securityHeaders, refuseNUL)
 	r.NoRoute(func(c *gin.Context) {
 		fail(c, newError(http.StatusNotFound, CodeRouteNotFound, "no such route"))
 	})

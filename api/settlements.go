@@ -136,7 +136,7 @@ func (s *Server) checkEntry(ctx context.Context, req entryRequest) (activities.P
 		return activities.PostEntryInput{}, badRequest(CodeInvalidEntry,
 			"amount must be a positive number of yen, at most 1,000,000,000,000")
 	}
-	if _, err := time.Parse(time.DateOnly, req.Date); err != nil {
+	if _, err := parseDate(req.Date); err != nil {
 		return activities.PostEntryInput{}, badRequest(CodeInvalidEntry, "date must be YYYY-MM-DD")
 	}
 	if err := checkReason(req.Reason); err != nil {
@@ -163,6 +163,9 @@ func checkReason(reason string) error {
 	r := strings.TrimSpace(reason)
 	if r == "" || len([]rune(r)) > 500 {
 		return badRequest(CodeInvalidEntry, "reason is required, at most 500 characters")
+	}
+	if !plainText(r, true) {
+		return textError(CodeInvalidEntry, "reason")
 	}
 	return nil
 }
@@ -191,7 +194,7 @@ func (s *Server) reverseEntry(c *gin.Context) {
 	date := req.Date
 	if date == "" {
 		date = models.DateJST(s.Now())
-	} else if _, err := time.Parse(time.DateOnly, date); err != nil {
+	} else if _, err := parseDate(date); err != nil {
 		fail(c, badRequest(CodeInvalidEntry, "date must be YYYY-MM-DD"))
 		return
 	}
@@ -204,10 +207,37 @@ func (s *Server) reverseEntry(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if !reversible(orig) {
+		fail(c, newError(http.StatusConflict, CodeNotReversible, "entries posted by a closing, an invoice "+
+			"or a payment are corrected there, not reversed here"))
+		return
+	}
 	s.runPostEntry(c, activities.PostEntryInput{
 		BrokerID: orig.BrokerID, Kind: store.EntryReversal, Date: date,
 		Reason: strings.TrimSpace(req.Reason), Reverses: id,
 	})
+}
+
+// reversible tells whether an operator may reverse an entry: manual ones
+// only. A closing's figures stay as confirmed, and an invoice's or
+// payment's entry belongs to it.
+func reversible(e store.Entry) bool {
+	if e.Kind == store.EntryMonthlyBalance || e.Kind == store.EntryAdjustment {
+		return false
+	}
+	return !strings.HasPrefix(e.IdempotencyKey, "invoice:") &&
+		!strings.HasPrefix(e.IdempotencyKey, "payment:")
+}
+
+// sameRequest tells whether a stored entry is what in asked for, so that an
+// Idempotency-Key reused for another request is refused, not answered with
+// the first request's entry.
+func sameRequest(e store.Entry, in activities.PostEntryInput) bool {
+	if in.Reverses != 0 {
+		return e.Reverses != nil && *e.Reverses == in.Reverses
+	}
+	return e.BrokerID == in.BrokerID && e.Kind == in.Kind && e.Amount == in.Amount &&
+		e.EntryDate.Format(time.DateOnly) == in.Date
 }
 
 // runPostEntry posts the entry through its workflow and waits for it. The
@@ -246,6 +276,15 @@ func (s *Server) runPostEntry(c *gin.Context, in activities.PostEntryInput) {
 	}
 	e, err := s.Store.EntryByID(ctx, res.ID)
 	if err != nil {
+		fail(c, err)
+		return
+	}
+	if !sameRequest(e, in) {
+		fail(c, newError(http.StatusConflict, CodeIdempotencyKeyReused,
+			"this Idempotency-Key was used for another request"))
+		return
+	}
+	if e.Balance, err = s.Store.RunningBalance(ctx, e); err != nil {
 		fail(c, err)
 		return
 	}

@@ -27,6 +27,9 @@ var (
 const (
 	ChallengeLifetime = 10 * time.Minute
 	maxCodeAttempts   = 5
+	// maxChallenges bounds the codes a user can have sent within one
+	// lifetime, so that a known password cannot flood the mailbox.
+	maxChallenges = 3
 )
 
 // Challenge is a one-time code to mail and the token that names it.
@@ -40,6 +43,13 @@ type Challenge struct {
 // startChallenge makes a one-time code for a verified password of a user
 // whose address is not verified.
 func (s *Service) startChallenge(ctx context.Context, u store.User, now time.Time) (Challenge, error) {
+	recent, err := s.Store.RecentChallenges(ctx, u.ID, now.Add(-ChallengeLifetime))
+	if err != nil {
+		return Challenge{}, err
+	}
+	if recent >= maxChallenges {
+		return Challenge{}, ErrThrottled
+	}
 	token, err := RandomToken(32)
 	if err != nil {
 		return Challenge{}, err
@@ -56,7 +66,11 @@ func (s *Service) startChallenge(ctx context.Context, u store.User, now time.Tim
 	if err != nil {
 		return Challenge{}, err
 	}
-	return Challenge{Token: token, Code: code, Email: u.Email, Key: "otp:" + token[:16]}, nil
+	key, err := RandomToken(12)
+	if err != nil {
+		return Challenge{}, err
+	}
+	return Challenge{Token: token, Code: code, Email: u.Email, Key: "otp:" + key}, nil
 }
 
 func codeHash(token, code string) []byte {
@@ -78,7 +92,9 @@ func (s *Service) Verify(ctx context.Context, token, code string) (string, store
 	if c.Attempts >= maxCodeAttempts || subtle.ConstantTimeCompare(c.CodeHash, codeHash(token, code)) != 1 {
 		return "", store.Session{}, ErrInvalidCode
 	}
-	if err := s.Store.CompleteChallenge(ctx, c); err != nil {
+	if err := s.Store.CompleteChallenge(ctx, c); errors.Is(err, store.ErrNotFound) {
+		return "", store.Session{}, ErrInvalidCode
+	} else if err != nil {
 		return "", store.Session{}, err
 	}
 	u, err := s.Store.UserByID(ctx, c.UserID)

@@ -191,6 +191,22 @@ func TestOneTimeCodeAllowsFiveTries(t *testing.T) {
 	if resp := anon.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": code}); resp.Status != http.StatusUnauthorized {
 		t.Errorf("right code after five wrong ones: HTTP %d, want 401", resp.Status)
 	}
+	// A known password cannot have codes sent without end.
+	creds := map[string]string{"login_id": "broker-b", "password": testPassword}
+	statuses := []int{}
+	for range 3 {
+		statuses = append(statuses, anon.post("/api/v1/auth/login", creds).Status)
+	}
+	if statuses[0] != http.StatusAccepted || statuses[1] != http.StatusAccepted ||
+		statuses[2] != http.StatusTooManyRequests {
+		t.Errorf("logins after the first code: %v, want 202, 202, 429", statuses)
+	}
+	// The code never travels through a workflow's history.
+	id := "mail-" + s.mailKey("b@broker-b.example")
+	events, _ := s.historySize(id)
+	if events == 0 || strings.Contains(s.historyText(id), code) {
+		t.Errorf("history of %s (%d events) holds the code", id, events)
+	}
 }
 
 // mailedCode waits for the one-time code mailed to an address.

@@ -132,18 +132,38 @@ func TestPaymentNeedsTwoOperators(t *testing.T) {
 	if resp := op1.post("/api/v1/payments/"+p.ID+"/approve", nil); resp.errorCode() != "same_operator" {
 		t.Errorf("approval by the registrant: HTTP %d %s, want same_operator", resp.Status, resp.Body)
 	}
-	approved := op2.mustBill(t, op2.post("/api/v1/payments/"+p.ID+"/approve", nil), http.StatusOK)
-	if approved.Status != "approved" || approved.ApprovedBy != "operator:operator2" {
-		t.Errorf("approved = %+v", approved)
+	// An operator who changed the draft cannot approve it either.
+	s.createOperator("operator3")
+	op3 := s.login("operator3", testPassword)
+	patch := op3.send(http.MethodPatch, "/api/v1/payments/"+p.ID, "application/json",
+		mustJSON(t, map[string]any{"amount": 2000}))
+	if patch.Status != http.StatusOK {
+		t.Fatalf("update: HTTP %d %s", patch.Status, patch.Body)
 	}
-	if resp := op1.post("/api/v1/payments/"+p.ID+"/pay", nil); resp.errorCode() != "document_missing" {
-		t.Errorf("paying without a statement: HTTP %d %s, want document_missing", resp.Status, resp.Body)
+	if resp := op3.post("/api/v1/payments/"+p.ID+"/approve", nil); resp.errorCode() != "same_operator" {
+		t.Errorf("approval by an operator who changed it: HTTP %d %s, want same_operator", resp.Status, resp.Body)
 	}
 	statement := pdfOfSize(5_900_000)
 	withDoc := op1.mustBill(t, op1.post("/api/v1/payments/"+p.ID+"/statement",
 		map[string]string{"statement_pdf_base64": b64(statement)}), http.StatusOK)
 	if !withDoc.HasStatement {
 		t.Fatalf("statement not attached: %+v", withDoc)
+	}
+	approved := op2.mustBill(t, op2.post("/api/v1/payments/"+p.ID+"/approve", nil), http.StatusOK)
+	if approved.Status != "approved" || approved.ApprovedBy != "operator:operator2" {
+		t.Errorf("approved = %+v", approved)
+	}
+	again := op1.post("/api/v1/payments/"+p.ID+"/statement",
+		map[string]string{"statement_pdf_base64": b64(pdfOfSize(300))})
+	if again.errorCode() != "invalid_transition" {
+		t.Errorf("replacing the statement after approval: HTTP %d %s, want invalid_transition", again.Status, again.Body)
+	}
+	bare := op1.mustBill(t, op1.post("/api/v1/payments", map[string]any{
+		"broker_id": "A", "amount": 1, "scheduled_on": "2023-10-31",
+	}), http.StatusCreated)
+	op2.mustBill(t, op2.post("/api/v1/payments/"+bare.ID+"/approve", nil), http.StatusOK)
+	if resp := op1.post("/api/v1/payments/"+bare.ID+"/pay", nil); resp.errorCode() != "document_missing" {
+		t.Errorf("paying without a statement: HTTP %d %s, want document_missing", resp.Status, resp.Body)
 	}
 	paid := op1.mustBill(t, op1.post("/api/v1/payments/"+p.ID+"/pay", map[string]string{"paid_on": "2023-10-31"}), http.StatusOK)
 	if paid.Status != "paid" {

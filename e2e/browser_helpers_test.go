@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -469,4 +471,51 @@ func statusWithCookies(t *testing.T, base, path, cookies string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// upload chooses the file at path in the file input matching css, as a
+// user picking it in the file dialog would.
+func (b *browser) upload(css, path string) {
+	b.t.Helper()
+	choose := chromedp.SetUploadFiles(chromedp.CSS(css), []string{path})
+	b.do("choosing "+filepath.Base(path), choose)
+}
+
+// allowDownloads makes the browser save downloads into dir, under the name
+// the server suggests, instead of asking where to put them.
+func (b *browser) allowDownloads(dir string) {
+	b.t.Helper()
+	params := cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
+	}
+	allow := func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, cdpbrowser.SetDownloadBehavior, params)
+		return chromedp.Void{}, err
+	}
+	b.do("allowing downloads", allow)
+}
+
+// waitDownload waits until the file at path holds want, as a download
+// finishes, and fails the test when it does not arrive within a step.
+func waitDownload(t *testing.T, path string, want []byte) {
+	t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for {
+		got, err := os.ReadFile(path)
+		if err == nil && bytes.Equal(got, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("download %s: got %d bytes (%v), want the %d bytes sent",
+				filepath.Base(path), len(got), err, len(want))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// menuTitles are the menu header's links, in order.
+func (b *browser) menuTitles() []string {
+	b.t.Helper()
+	expr := `Array.from(document.querySelectorAll('#menu .menu-link'), (a) => a.textContent)`
+	return run(b, "reading the menu", chromedp.Evaluate[[]string](expr))
 }

@@ -66,3 +66,33 @@ func (s *stack) writeHistory(path, workflowID string) {
 		s.t.Fatalf("writing %s: %v", path, err)
 	}
 }
+
+// historyText is a workflow's whole history as JSON, to search it.
+func (s *stack) historyText(workflowID string) string {
+	s.t.Helper()
+	ctx := context.Background()
+	iter := s.Temporal.GetWorkflowHistory(ctx, workflowID, "", false,
+		enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	var hist historypb.History
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		if err != nil {
+			s.t.Fatalf("reading %s: %v", workflowID, err)
+		}
+		hist.Events = append(hist.Events, ev)
+	}
+	data, _ := protojson.Marshal(&hist)
+	return string(data)
+}
+
+// mailKey is the key of the first mail sent to an address.
+func (s *stack) mailKey(to string) string {
+	s.t.Helper()
+	var key string
+	err := s.db.QueryRow(`SELECT idempotency_key FROM mails WHERE to_address = $1 ORDER BY id LIMIT 1`, to).
+		Scan(&key)
+	if err != nil {
+		s.t.Fatalf("finding mail to %s: %v", to, err)
+	}
+	return key
+}

@@ -51,8 +51,14 @@ func (s *Store) TryChallenge(ctx context.Context, tokenHash []byte, now time.Tim
 // verified.
 func (s *Store) CompleteChallenge(ctx context.Context, c Challenge) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec(`DELETE FROM login_challenges WHERE token_hash = ?`, c.TokenHash).Error; err != nil {
-			return err
+		res := tx.Exec(`DELETE FROM login_challenges WHERE token_hash = ?`, c.TokenHash)
+		if res.Error != nil {
+			return res.Error
+		}
+		// Two requests with the right code at once: only the one that
+		// removed the challenge goes on.
+		if res.RowsAffected == 0 {
+			return ErrNotFound
 		}
 		return tx.Exec(`UPDATE users SET email_verified = true WHERE id = ?`, c.UserID).Error
 	})
@@ -60,6 +66,17 @@ func (s *Store) CompleteChallenge(ctx context.Context, c Challenge) error {
 		return fmt.Errorf("completing login challenge: %w", err)
 	}
 	return nil
+}
+
+// RecentChallenges counts a user's challenges created since a moment.
+func (s *Store) RecentChallenges(ctx context.Context, userID int64, since time.Time) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM login_challenges
+		WHERE user_id = ? AND created_at > ?`, userID, since).Scan(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("counting login challenges: %w", err)
+	}
+	return n, nil
 }
 
 // UserByID returns one user.

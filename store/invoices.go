@@ -353,3 +353,16 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// InvoiceCorrectedBy returns the id of the invoice correcting id, or "".
+func (s *Store) InvoiceCorrectedBy(ctx context.Context, id string) (string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Raw(`SELECT id FROM invoices WHERE replaces = ?`, id).Scan(&ids).Error
+	if err != nil {
+		return "", fmt.Errorf("finding correction: %w", err)
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return ids[0], nil
+}

@@ -150,3 +150,15 @@ func (s *Store) Positions(ctx context.Context) ([]Position, error) {
 	}
 	return out, nil
 }
+
+// RunningBalance is the broker's balance right after e, in ledger order.
+func (s *Store) RunningBalance(ctx context.Context, e Entry) (int64, error) {
+	var balance int64
+	err := s.db.WithContext(ctx).Raw(`SELECT coalesce(sum(amount), 0)::bigint FROM ledger_entries
+		WHERE broker_id = ? AND (entry_date, id) <= (?, ?)`, e.BrokerID, e.EntryDate, e.ID).
+		Scan(&balance).Error
+	if err != nil {
+		return 0, fmt.Errorf("computing running balance: %w", err)
+	}
+	return balance, nil
+}

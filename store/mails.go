@@ -37,10 +37,13 @@ func (s *Store) RecordMail(ctx context.Context, m Mail) (Mail, error) {
 	return out, nil
 }
 
-// MarkMailSent records that a mail left.
-func (s *Store) MarkMailSent(ctx context.Context, id int64, at time.Time) error {
-	err := s.db.WithContext(ctx).Exec(`UPDATE mails SET sent_at = ? WHERE id = ? AND sent_at IS NULL`,
-		at, id).Error
+// MarkMailSent records that a mail left, and how. A one-time code that left
+// by real mail is not kept: nobody needs to read it here again.
+func (s *Store) MarkMailSent(ctx context.Context, id int64, transport string, at time.Time) error {
+	err := s.db.WithContext(ctx).Exec(`UPDATE mails SET sent_at = ?, transport = ?,
+		    body = CASE WHEN ? <> 'outbox' AND idempotency_key LIKE 'otp:%'
+		                THEN '(one-time code sent; not kept)' ELSE body END
+		WHERE id = ? AND sent_at IS NULL`, at, transport, transport, id).Error
 	if err != nil {
 		return fmt.Errorf("marking mail sent: %w", err)
 	}

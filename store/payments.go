@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -16,8 +17,8 @@ const (
 	PaymentVoid     = "void"
 )
 
-// ErrSameOperator refuses an approval by the operator who registered the
-// payment: paying out needs two people.
+// ErrSameOperator refuses an approval by an operator who registered or
+// prepared the payment: paying out needs two people.
 var ErrSameOperator = fmt.Errorf("a payment must be approved by another operator: %w", ErrConflict)
 
 // Payment pays a broker the clearing house owes.
@@ -44,9 +45,18 @@ type Payment struct {
 	VoidReason     *string    `json:"void_reason"`
 	LedgerEntryID  *int64     `json:"ledger_entry_id"`
 	WorkflowID     string     `json:"workflow_id"`
+	// Preparers registered, changed or documented the payment, one per
+	// line; none of them may approve it.
+	Preparers string `json:"-" gorm:"column:preparers_list"`
 }
 
-const paymentSelect = `SELECT p.*, o.name AS broker_name
+// PreparedBy reports whether actor took part in preparing the payment.
+func (p Payment) PreparedBy(actor string) bool {
+	return actor == p.CreatedBy || contains(strings.Split(p.Preparers, "\n"), actor)
+}
+
+const paymentSelect = `SELECT p.*, array_to_string(p.preparers, E'\n') AS preparers_list,
+	       o.name AS broker_name
 	FROM payments p JOIN organizations o ON o.id = p.broker_id`
 
 // CreatePayment stores a draft once per id.
@@ -55,11 +65,12 @@ func (s *Store) CreatePayment(ctx context.Context, p Payment) (Payment, error) {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Exec(`INSERT INTO payments (id, broker_id, amount, period_from, period_to,
 			    scheduled_on, status, note, document_key, document_size, document_sha256,
-			    created_by, created_at, workflow_id)
-			VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?)
+			    created_by, created_at, workflow_id, preparers)
+			VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ARRAY[?])
 			ON CONFLICT (id) DO NOTHING`,
 			p.ID, p.BrokerID, p.Amount, p.PeriodFrom, p.PeriodTo, p.ScheduledOn, p.Note,
-			p.DocumentKey, p.DocumentSize, p.DocumentSHA256, p.CreatedBy, p.CreatedAt, p.WorkflowID)
+			p.DocumentKey, p.DocumentSize, p.DocumentSHA256, p.CreatedBy, p.CreatedAt, p.WorkflowID,
+			p.CreatedBy)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -130,7 +141,7 @@ type PaymentChange struct {
 
 var paymentFrom = map[string][]string{
 	"update":    {PaymentDraft},
-	"statement": {PaymentDraft, PaymentApproved},
+	"statement": {PaymentDraft},
 	"approve":   {PaymentDraft},
 	"pay":       {PaymentApproved},
 	"void":      {PaymentDraft, PaymentApproved},
@@ -178,9 +189,10 @@ func applyPayment(tx *gorm.DB, p Payment, ch PaymentChange) error {
 		return updateDraftPayment(tx, p, ch)
 	case "statement":
 		return tx.Exec(`UPDATE payments SET document_key = ?, document_size = ?,
-			document_sha256 = ? WHERE id = ?`, ch.Doc.Key, ch.Doc.Size, ch.Doc.SHA256, p.ID).Error
+			document_sha256 = ?, preparers = array_append(preparers, ?) WHERE id = ?`,
+			ch.Doc.Key, ch.Doc.Size, ch.Doc.SHA256, ch.Actor, p.ID).Error
 	case "approve":
-		if ch.Actor == p.CreatedBy {
+		if p.PreparedBy(ch.Actor) {
 			return ErrSameOperator
 		}
 		return tx.Exec(`UPDATE payments SET status = 'approved', approved_by = ?, approved_at = ?
@@ -208,8 +220,9 @@ func updateDraftPayment(tx *gorm.DB, p Payment, ch PaymentChange) error {
 		p.DocumentKey, p.DocumentSize, p.DocumentSHA256 = &ch.Doc.Key, &ch.Doc.Size, &ch.Doc.SHA256
 	}
 	return tx.Exec(`UPDATE payments SET amount = ?, scheduled_on = ?, note = ?, document_key = ?,
-		document_size = ?, document_sha256 = ? WHERE id = ?`, p.Amount, p.ScheduledOn, p.Note,
-		p.DocumentKey, p.DocumentSize, p.DocumentSHA256, p.ID).Error
+		document_size = ?, document_sha256 = ?, preparers = array_append(preparers, ?)
+		WHERE id = ?`, p.Amount, p.ScheduledOn, p.Note,
+		p.DocumentKey, p.DocumentSize, p.DocumentSHA256, ch.Actor, p.ID).Error
 }
 
 // payPayment requires the statement (支払明細書) and posts the payout.

@@ -46,7 +46,7 @@ func BillWorkflowID(kind, id string) string {
 var ErrInvalidTransition = errors.New("this action is not allowed in the current status")
 
 // ErrSameOperator refuses a payment's approval by its registrant.
-var ErrSameOperator = errors.New("a payment must be approved by another operator than the one who registered it")
+var ErrSameOperator = errors.New("a payment must be approved by an operator who did not register or change it")
 
 // ErrNoDocument refuses issuing or paying without the PDF.
 var ErrNoDocument = errors.New("attach the PDF first")
@@ -59,7 +59,7 @@ var billRules = map[string]map[string][]string{
 		ActionPay: {"issued", "overdue"}, ActionVoid: {"draft", "issued", "overdue"},
 	},
 	KindPayment: {
-		ActionUpdate: {"draft"}, ActionStatement: {"draft", "approved"},
+		ActionUpdate: {"draft"}, ActionStatement: {"draft"},
 		ActionApprove: {"draft"}, ActionPay: {"approved"}, ActionVoid: {"draft", "approved"},
 	},
 }
@@ -220,7 +220,8 @@ func (b *bill) validate(action string) func(workflow.Context, activities.BillCha
 		if !slices.Contains(billRules[b.kind][action], b.state.Status) {
 			return ErrInvalidTransition
 		}
-		if b.kind == KindPayment && action == ActionApprove && ch.Actor == b.state.CreatedBy {
+		preparedBy := ch.Actor == b.state.CreatedBy || slices.Contains(b.state.Preparers, ch.Actor)
+		if b.kind == KindPayment && action == ActionApprove && preparedBy {
 			return ErrSameOperator
 		}
 		needsDoc := (b.kind == KindInvoice && action == ActionIssue) ||

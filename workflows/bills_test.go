@@ -47,6 +47,9 @@ func (d *billDB) transition(_ context.Context, ch activities.BillChange) (activi
 	if ch.Doc != nil {
 		d.state.HasDoc = true
 	}
+	if ch.Action == "update" || ch.Action == "statement" {
+		d.state.Preparers = append(d.state.Preparers, ch.Actor)
+	}
 	return d.state, nil
 }
 
@@ -150,14 +153,19 @@ func TestPaymentNeedsASecondOperator(t *testing.T) {
 	env := newBillEnv(t, db)
 	draft := activities.NewBill{ID: "p1", BrokerID: "A", Amount: 2000, Date: "2023-10-31",
 		CreatedBy: "operator:alice"}
+	amount := int64(2500)
 	steps := []struct {
 		change activities.BillChange
 		want   error
 	}{
 		{activities.BillChange{Action: ActionApprove, Actor: "operator:alice"}, ErrSameOperator},
+		{activities.BillChange{Action: ActionUpdate, Actor: "operator:carol", Amount: &amount}, nil},
+		{activities.BillChange{Action: ActionApprove, Actor: "operator:carol"}, ErrSameOperator},
+		{activities.BillChange{Action: ActionStatement, Actor: "operator:alice",
+			Doc: &activities.DocRef{Key: "s"}}, nil},
 		{activities.BillChange{Action: ActionApprove, Actor: "operator:bob"}, nil},
-		{activities.BillChange{Action: ActionPay}, ErrNoDocument},
-		{activities.BillChange{Action: ActionStatement, Doc: &activities.DocRef{Key: "s"}}, nil},
+		{activities.BillChange{Action: ActionStatement, Doc: &activities.DocRef{Key: "t"}},
+			ErrInvalidTransition},
 		{activities.BillChange{Action: ActionPay}, nil},
 	}
 	for i, step := range steps {
@@ -173,8 +181,8 @@ func TestPaymentNeedsASecondOperator(t *testing.T) {
 	if err := env.GetWorkflowResult(&final); err != nil || final.Status != "paid" {
 		t.Fatalf("final = %+v, %v; want paid", final, err)
 	}
-	want := []string{"approve", "statement", "pay"}
-	if len(db.actions) != 3 || db.actions[0] != want[0] || db.actions[2] != want[2] {
+	want := []string{"update", "statement", "approve", "pay"}
+	if len(db.actions) != 4 || db.actions[2] != want[2] || db.actions[3] != want[3] {
 		t.Errorf("actions = %v, want %v", db.actions, want)
 	}
 }

@@ -4,15 +4,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import {
+  actorName, auditEntry, changedFields, dateOf, snakeKey,
+} from '../web/assets/js/audit.js';
 import { toCSV } from '../web/assets/js/csv.js';
 import { newIdempotencyKey } from '../web/assets/js/api.js';
 import {
   addMonths, brokerLabel, dateJST, dateTimeJST, dateTodayJST, fiscalLabel, isDate, isMonth,
-  monthJST, monthSpan, parseYen, signedYen, yen,
+  fileSize, monthJST, monthSpan, parseYen, period, signedYen, yen,
 } from '../web/assets/js/format.js';
 import {
-  loginPath, safeReturnPath, settlementPath, webAddress, withQuery,
+  loginPath, recordPath, safeReturnPath, settlementPath, webAddress, withQuery,
 } from '../web/assets/js/paths.js';
+import { maxPDFBytes, pdfProblem, toBase64 } from '../web/assets/js/pdf.js';
 
 const origin = 'http://127.0.0.1:8080';
 
@@ -131,4 +135,49 @@ test('idempotency keys are fresh and fit the API', () => {
   const a = newIdempotencyKey();
   assert.match(a, /^[A-Za-z0-9._:-]{8,128}$/);
   assert.notEqual(a, newIdempotencyKey());
+});
+
+test('PDFs are checked by size and content before upload', () => {
+  const head = [...Buffer.from('%PDF-1.4\n')];
+  assert.equal(maxPDFBytes, 6291456);
+  assert.equal(pdfProblem(maxPDFBytes, head), '');
+  assert.match(pdfProblem(maxPDFBytes + 1, head), /6MB/);
+  assert.match(pdfProblem(0, []), /空/);
+  assert.match(pdfProblem(100, [...Buffer.from('\x89PNG\r\n')]), /PDFではありません/);
+});
+
+test('files are base64 encoded as the API expects, however large', () => {
+  const bytes = new Uint8Array(100000).map((_, i) => (i * 7) % 256);
+  assert.equal(toBase64(bytes), Buffer.from(bytes).toString('base64'));
+  assert.equal(toBase64(new Uint8Array()), '');
+  assert.equal(toBase64(new TextEncoder().encode('%PDF-')), 'JVBERi0=');
+});
+
+test('sizes and periods read naturally', () => {
+  assert.equal(fileSize(980), '980バイト');
+  assert.equal(fileSize(1536), '1.5KB');
+  assert.equal(fileSize(1_600_000), '1.5MB');
+  assert.equal(period('2023-09-01', '2023-09-30'), '2023-09-01〜2023-09-30');
+  assert.equal(period('2023-09-01', ''), '2023-09-01〜');
+  assert.equal(period('', ''), '');
+  assert.equal(recordPath('/invoices', 'inv/1', 'edit'), '/invoices/inv%2F1/edit');
+  assert.equal(recordPath('/payments', 'pay_1'), '/payments/pay_1');
+});
+
+test('change histories read Go and JSON key styles alike', () => {
+  for (const [raw, want] of [['BrokerID', 'broker_id'], ['DocumentSHA256', 'document_sha256'],
+    ['At', 'at'], ['broker_id', 'broker_id'], ['LedgerEntryID', 'ledger_entry_id']]) {
+    assert.equal(snakeKey(raw), want, `snakeKey(${raw})`);
+  }
+  const entry = auditEntry({ At: '2023-10-03T00:00:00Z', Action: 'update', Actor: 'operator:op2',
+    Before: { Amount: 5000, Note: '' }, After: { Amount: 6000, Note: '' } });
+  assert.equal(entry.action, 'update');
+  assert.equal(actorName(entry.actor), 'op2');
+  assert.equal(actorName('workflow'), 'ワークフロー（自動）');
+  const fields = [{ label: '金額', value: (r) => yen(r.amount) }, { label: '備考', value: (r) => r.note }];
+  assert.deepEqual(changedFields(entry.before, entry.after, fields),
+    [{ label: '金額', before: '5,000円', after: '6,000円' }]);
+  assert.deepEqual(changedFields(null, { amount: 1, note: '' }, fields),
+    [{ label: '金額', before: '', after: '1円' }]);
+  assert.equal(dateOf('2099-10-31T00:00:00Z'), '2099-10-31');
 });

@@ -11,15 +11,17 @@ let csrfToken = '';
 let unauthorizedHandler = () => {};
 
 // ApiError is a failed API call. code is the API's error code ("network"
-// when the server could not be reached); handled is true once the failure
-// has been dealt with (the user was sent to the login page).
+// when the server could not be reached); details is what the API adds, such
+// as the fields a form got wrong; handled is true once the failure has been
+// dealt with (the user was sent to the login page).
 export class ApiError extends Error {
-  constructor(status, code, message, requestId = '') {
+  constructor(status, code, message, requestId = '', details = null) {
     super(message || code);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.requestId = requestId;
+    this.details = details;
     this.handled = false;
   }
 }
@@ -43,6 +45,16 @@ export function apiGet(path, query = {}, options = {}) {
 // such as Idempotency-Key.
 export function apiPost(path, body = {}, options = {}) {
   return request('POST', path, { ...options, body });
+}
+
+// apiPatch sends body as JSON to path to change part of a record.
+export function apiPatch(path, body = {}, options = {}) {
+  return request('PATCH', path, { ...options, body });
+}
+
+// apiHref is the address of an API path, for links such as PDF downloads.
+export function apiHref(path) {
+  return apiBase + path;
 }
 
 // newIdempotencyKey returns a random key for the Idempotency-Key header.
@@ -110,5 +122,6 @@ async function readJSON(response) {
 function toApiError(status, data) {
   const detail = data && data.error ? data.error : {};
   const code = detail.code || `http_${status}`;
-  return new ApiError(status, code, detail.message || '', detail.request_id || '');
+  return new ApiError(status, code, detail.message || '', detail.request_id || '',
+    detail.details || null);
 }

@@ -23,6 +23,13 @@ const messages = {
   body_too_large: '送信する内容が大きすぎます。',
   service_unavailable: 'サービスが一時的に利用できません。しばらくしてから再度お試しください。',
   internal_error: 'サーバーで処理に失敗しました。',
+  invalid_code: '確認コードが正しくないか、有効期限が切れています。',
+  invalid_transition:
+    '現在の状態ではこの操作はできません。画面を再読み込みして、最新の状態を確認してください。',
+  same_operator: 'この支払を登録・変更した運用者は承認できません。別の運用者が承認してください。',
+  document_missing: 'PDFが添付されていません。先にPDFを登録してください。',
+  document_too_large: 'PDFファイルは6MB（6,291,456バイト）以下にしてください。',
+  invalid_document: 'PDFファイルとして読み取れませんでした。壊れていないPDFファイルを選んでください。',
 };
 
 // errorMessage says in Japanese what went wrong. Server failures carry the

@@ -135,3 +135,20 @@ export function monthSpan(from, to) {
   };
   return index(to) - index(from) + 1;
 }
+
+// fileSize spells a number of bytes for people: 980バイト, 12.3KB, 1.5MB.
+export function fileSize(bytes) {
+  if (bytes < 1024) {
+    return `${counts.format(bytes)}バイト`;
+  }
+  if (bytes < 1024 * 1024) {
+    return `${(bytes / 1024).toFixed(1)}KB`;
+  }
+  return `${(bytes / (1024 * 1024)).toFixed(1)}MB`;
+}
+
+// period spells a span of dates, either end of which may be open:
+// 2023-09-01〜2023-09-30, 2023-09-01〜, 〜2023-09-30, or "" for none.
+export function period(from, to) {
+  return from || to ? `${from || ''}〜${to || ''}` : '';
+}

@@ -65,3 +65,11 @@ export function webAddress(raw) {
 export function settlementPath(brokerId) {
   return withQuery('/settlement', { broker_id: brokerId });
 }
+
+// recordPath is the portal page of one record under list ("/invoices"),
+// with an optional sub-page: recordPath('/invoices', 'inv_1', 'edit') is
+// /invoices/inv_1/edit.
+export function recordPath(list, id, sub = '') {
+  const path = `${list}/${encodeURIComponent(id)}`;
+  return sub ? `${path}/${sub}` : path;
+}

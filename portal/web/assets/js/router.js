@@ -112,8 +112,14 @@ async function render({ focus }) {
     heading.focus();
   }
 
+  // setTitle renames the page for a step within it (a confirmation, say).
+  const setTitle = (title) => {
+    heading.textContent = title;
+    document.title = `${title}｜${siteName}`;
+    heading.focus();
+  };
   try {
-    await route.view({ root, params, query: url.searchParams, user: currentUser() });
+    await route.view({ root, params, query: url.searchParams, user: currentUser(), setTitle });
   } catch (err) {
     if (!err.handled) {
       root.append(errorNotice(err));

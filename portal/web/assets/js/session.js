@@ -25,11 +25,25 @@ export async function loadSession() {
   return user;
 }
 
-// login signs in and returns the user. It throws the API's error when the
-// credentials are refused.
+// login signs in. It returns {user} once signed in, or {challenge} when the
+// user's address is not verified yet: a one-time code was mailed, and
+// verifyCode finishes the login with it. It throws the API's error when
+// the credentials are refused.
 export async function login(loginId, password) {
   const body = { login_id: loginId, password };
-  remember(await apiPost('/auth/login', body, { redirectOn401: false }));
+  const data = await apiPost('/auth/login', body, { redirectOn401: false });
+  if (data && data.verification_required) {
+    return { challenge: data.challenge };
+  }
+  remember(data);
+  return { user };
+}
+
+// verifyCode sends the one-time code mailed for challenge and, when it is
+// right, signs in and returns the user.
+export async function verifyCode(challenge, code) {
+  const body = { challenge, code };
+  remember(await apiPost('/auth/verify', body, { redirectOn401: false }));
   return user;
 }
 

@@ -1,15 +1,18 @@
 // ログイン: sign in with login id and password, then return to the page
-// that was asked for (a local path only) or to the user's first page.
+// that was asked for (a local path only) or to the user's first page. A
+// user whose address is not verified gets a one-time code by mail and
+// enters it on the next screen.
 
 import { errorNotice, messageNotice } from '../components/notice.js';
 import { field, formError } from '../components/form.js';
-import { el, on } from '../dom.js';
+import { el, on, replace } from '../dom.js';
 import { navigate } from '../navigation.js';
 import { safeReturnPath } from '../paths.js';
 import { login } from '../session.js';
+import { codeForm } from './login-code.js';
 
 // renderLogin draws the login form.
-export function renderLogin({ root, query }) {
+export function renderLogin({ root, query, setTitle }) {
   const loginId = field('ログインID', el('input', {
     name: 'login_id', autocomplete: 'username', autocapitalize: 'none',
     spellcheck: 'false', required: true,
@@ -22,6 +25,10 @@ export function renderLogin({ root, query }) {
   const form = el('form', { class: 'form form-narrow', novalidate: true },
     errors.box, loginId.wrapper, password.wrapper,
     el('div', { class: 'form-actions' }, submit));
+  const signedIn = () => {
+    const back = safeReturnPath(query.get('next'), window.location.origin);
+    navigate(back || '/', { replace: true });
+  };
 
   on(form, 'submit', async (event) => {
     event.preventDefault();
@@ -34,8 +41,9 @@ export function renderLogin({ root, query }) {
       return;
     }
     submit.disabled = true;
+    let result;
     try {
-      await login(id, secret);
+      result = await login(id, secret);
     } catch (err) {
       submit.disabled = false;
       password.control.value = '';
@@ -43,8 +51,15 @@ export function renderLogin({ root, query }) {
       password.control.focus();
       return;
     }
-    const back = safeReturnPath(query.get('next'), window.location.origin);
-    navigate(back || '/', { replace: true });
+    if (result.challenge) {
+      const again = () => window.location.reload();
+      const { challenge } = result;
+      replace(root, codeForm({ challenge, onSignedIn: signedIn, onRestart: again }));
+      setTitle('ワンタイムパスワード入力');
+      root.querySelector('input[name="code"]').focus();
+      return;
+    }
+    signedIn();
   });
 
   root.append(form);
