@@ -180,12 +180,8 @@ func (s *Server) createCounterparty(c *gin.Context) {
 func (s *Server) updateCounterparty(c *gin.Context) {
 	id := c.Param("id")
 	current, err := s.Store.CounterpartyByID(c.Request.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		fail(c, newError(http.StatusNotFound, CodeNotFound, "no such counterparty"))
-		return
-	}
 	if err != nil {
-		fail(c, err)
+		writeCounterparty(c, current, err)
 		return
 	}
 	req := requestFrom(current)
@@ -202,6 +198,12 @@ func (s *Server) updateCounterparty(c *gin.Context) {
 		return
 	}
 	cp, err := s.Store.UpdateCounterparty(c.Request.Context(), req.toStore(id, actor(c), s.Now()))
+	writeCounterparty(c, cp, err)
+}
+
+// writeCounterparty answers with a counterparty, or with the error that
+// kept it from being read or changed.
+func writeCounterparty(c *gin.Context, cp store.Counterparty, err error) {
 	if errors.Is(err, store.ErrNotFound) {
 		fail(c, newError(http.StatusNotFound, CodeNotFound, "no such counterparty"))
 		return
@@ -216,13 +218,5 @@ func (s *Server) updateCounterparty(c *gin.Context) {
 func (s *Server) setCounterpartyActive(c *gin.Context) {
 	active := strings.HasSuffix(c.FullPath(), "/activate")
 	cp, err := s.Store.SetCounterpartyActive(c.Request.Context(), c.Param("id"), active, actor(c), s.Now())
-	if errors.Is(err, store.ErrNotFound) {
-		fail(c, newError(http.StatusNotFound, CodeNotFound, "no such counterparty"))
-		return
-	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, cp)
+	writeCounterparty(c, cp, err)
 }

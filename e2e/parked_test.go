@@ -159,13 +159,7 @@ func largestBatch() []simulator.Contract {
 // size in bytes.
 func (s *stack) historySize(workflowID string) (events, largest int) {
 	s.t.Helper()
-	iter := s.Temporal.GetWorkflowHistory(context.Background(), workflowID, "", false,
-		enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		if err != nil {
-			s.t.Fatalf("reading history of %s: %v", workflowID, err)
-		}
+	for _, ev := range s.history(workflowID).Events {
 		events++
 		largest = max(largest, proto.Size(ev))
 	}

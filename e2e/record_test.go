@@ -48,17 +48,7 @@ func (s *stack) writeHistory(path, workflowID string) {
 	if err := s.Temporal.GetWorkflow(ctx, workflowID, "").Get(ctx, nil); err != nil {
 		s.t.Fatalf("waiting for %s: %v", workflowID, err)
 	}
-	iter := s.Temporal.GetWorkflowHistory(ctx, workflowID, "", false,
-		enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	var hist historypb.History
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		if err != nil {
-			s.t.Fatalf("reading %s: %v", workflowID, err)
-		}
-		hist.Events = append(hist.Events, ev)
-	}
-	data, err := protojson.MarshalOptions{Indent: " "}.Marshal(&hist)
+	data, err := protojson.MarshalOptions{Indent: " "}.Marshal(s.history(workflowID))
 	if err != nil {
 		s.t.Fatalf("encoding %s: %v", workflowID, err)
 	}
@@ -67,11 +57,10 @@ func (s *stack) writeHistory(path, workflowID string) {
 	}
 }
 
-// historyText is a workflow's whole history as JSON, to search it.
-func (s *stack) historyText(workflowID string) string {
+// history reads a workflow's whole history.
+func (s *stack) history(workflowID string) *historypb.History {
 	s.t.Helper()
-	ctx := context.Background()
-	iter := s.Temporal.GetWorkflowHistory(ctx, workflowID, "", false,
+	iter := s.Temporal.GetWorkflowHistory(context.Background(), workflowID, "", false,
 		enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	var hist historypb.History
 	for iter.HasNext() {
@@ -81,7 +70,12 @@ func (s *stack) historyText(workflowID string) string {
 		}
 		hist.Events = append(hist.Events, ev)
 	}
-	data, _ := protojson.Marshal(&hist)
+	return &hist
+}
+
+// historyText is a workflow's whole history as JSON, to search it.
+func (s *stack) historyText(workflowID string) string {
+	data, _ := protojson.Marshal(s.history(workflowID))
 	return string(data)
 }
 

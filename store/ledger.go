@@ -46,32 +46,21 @@ func (s *Store) PostEntry(ctx context.Context, e Entry) (Entry, bool, error) {
 	if res.Error != nil {
 		return Entry{}, false, fmt.Errorf("posting ledger entry: %w", res.Error)
 	}
-	posted, err := s.entryByKey(ctx, e.IdempotencyKey)
+	posted, err := s.entryWhere(ctx, "idempotency_key = ?", e.IdempotencyKey)
 	return posted, res.RowsAffected == 1, err
-}
-
-func (s *Store) entryByKey(ctx context.Context, key string) (Entry, error) {
-	var rows []Entry
-	err := s.db.WithContext(ctx).Raw(`SELECT id, broker_id, kind, amount, entry_date, description,
-		       month, reverses, coalesce(reason, '') AS reason, created_by, idempotency_key,
-		       posted_at
-		FROM ledger_entries WHERE idempotency_key = ?`, key).Scan(&rows).Error
-	if err != nil {
-		return Entry{}, fmt.Errorf("reading ledger entry: %w", err)
-	}
-	if len(rows) == 0 {
-		return Entry{}, ErrNotFound
-	}
-	return rows[0], nil
 }
 
 // EntryByID returns one entry.
 func (s *Store) EntryByID(ctx context.Context, id int64) (Entry, error) {
+	return s.entryWhere(ctx, "id = ?", id)
+}
+
+func (s *Store) entryWhere(ctx context.Context, cond string, arg any) (Entry, error) {
 	var rows []Entry
 	err := s.db.WithContext(ctx).Raw(`SELECT id, broker_id, kind, amount, entry_date, description,
 		       month, reverses, coalesce(reason, '') AS reason, created_by, idempotency_key,
 		       posted_at
-		FROM ledger_entries WHERE id = ?`, id).Scan(&rows).Error
+		FROM ledger_entries WHERE `+cond, arg).Scan(&rows).Error
 	if err != nil {
 		return Entry{}, fmt.Errorf("reading ledger entry: %w", err)
 	}
