@@ -52,18 +52,23 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	token, sess, challenge, err := s.Auth.Login(ctx, req.LoginID, req.Password, c.ClientIP())
+	in, err := s.Auth.Login(ctx, req.LoginID, req.Password, c.ClientIP())
 	if errors.Is(err, auth.ErrVerificationRequired) {
-		s.sendCode(c, challenge)
+		s.sendCode(c, in.Challenge)
 		return
 	}
 	if err != nil {
 		fail(c, loginError(err))
 		return
 	}
-	s.setSessionCookie(c, token, sess.ExpiresAt.Sub(sess.CreatedAt))
-	s.writeMe(c, sess)
+	s.signedIn(c, in)
 }
+
+// The one-time code's mail.
+const (
+	otpSubject = "清算機関ポータル ワンタイムパスワード"
+	otpBody    = "ログイン用のワンタイムパスワード: %s\n有効期限は10分です。"
+)
 
 // sendCode mails the one-time code and tells the portal to ask for it. The
 // mail is queued in the outbox here and sent by a workflow that carries only
@@ -71,9 +76,8 @@ func (s *Server) login(c *gin.Context) {
 func (s *Server) sendCode(c *gin.Context, ch *auth.Challenge) {
 	ctx := c.Request.Context()
 	_, err := s.Store.RecordMail(ctx, store.Mail{
-		IdempotencyKey: ch.Key, ToAddress: ch.Email, Subject: "清算機関ポータル ワンタイムパスワード",
-		Body:      "ログイン用のワンタイムパスワード: " + ch.Code + "\n有効期限は10分です。",
-		Transport: "outbox", CreatedAt: s.Now(),
+		IdempotencyKey: ch.Key, ToAddress: ch.Email, Subject: otpSubject,
+		Body: fmt.Sprintf(otpBody, ch.Code), Transport: "outbox", CreatedAt: s.Now(),
 	})
 	if err != nil {
 		fail(c, err)
@@ -107,7 +111,7 @@ func (s *Server) verify(c *gin.Context) {
 		fail(c, newError(http.StatusUnauthorized, CodeInvalidCode, auth.ErrInvalidCode.Error()))
 		return
 	}
-	token, sess, err := s.Auth.Verify(c.Request.Context(), req.Challenge, req.Code)
+	in, err := s.Auth.Verify(c.Request.Context(), req.Challenge, req.Code)
 	if errors.Is(err, auth.ErrInvalidCode) {
 		fail(c, newError(http.StatusUnauthorized, CodeInvalidCode, err.Error()))
 		return
@@ -116,8 +120,13 @@ func (s *Server) verify(c *gin.Context) {
 		fail(c, loginError(err))
 		return
 	}
-	s.setSessionCookie(c, token, sess.ExpiresAt.Sub(sess.CreatedAt))
-	s.writeMe(c, sess)
+	s.signedIn(c, in)
+}
+
+// signedIn sets the session cookie and answers who signed in.
+func (s *Server) signedIn(c *gin.Context, in auth.SignIn) {
+	s.setSessionCookie(c, in.Token, in.Session.ExpiresAt.Sub(in.Session.CreatedAt))
+	s.writeMe(c, in.Session)
 }
 
 func loginError(err error) error {

@@ -134,10 +134,10 @@ func (s *Server) validateBatch(ctx context.Context, req batchRequest) (store.New
 
 // checkBrokers reports every contract naming a broker that is not an active
 // data broker.
-func (s *Server) checkBrokers(ctx context.Context, contracts []models.Contract) ([]models.ContractIssue, error) {
+func (s *Server) checkBrokers(ctx context.Context, cs []models.Contract) ([]models.ContractIssue, error) {
 	seen := map[string]bool{}
 	var ids []string
-	for _, c := range contracts {
+	for _, c := range cs {
 		for _, id := range []string{c.BuyerID, c.SellerID} {
 			if id != "" && !seen[id] {
 				seen[id] = true
@@ -153,7 +153,7 @@ func (s *Server) checkBrokers(ctx context.Context, contracts []models.Contract) 
 		return nil, err
 	}
 	var issues []models.ContractIssue
-	for i, c := range contracts {
+	for i, c := range cs {
 		for field, id := range map[string]string{"buyer_id": c.BuyerID, "seller_id": c.SellerID} {
 			if slices.Contains(unknown, id) {
 				issues = append(issues, models.ContractIssue{

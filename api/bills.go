@@ -107,7 +107,8 @@ func checkNote(v *string) error {
 
 // newBill checks a registration and builds the draft; the PDF is stored
 // last, once everything else is known to be valid.
-func (s *Server) newBill(ctx context.Context, c *gin.Context, kind string, req billRequest) (activities.NewBill, error) {
+func (s *Server) newBill(c *gin.Context, kind string, req billRequest) (activities.NewBill, error) {
+	ctx := c.Request.Context()
 	dateField, date := "due_date", req.DueDate
 	if kind == workflows.KindPayment {
 		dateField, date = "scheduled_on", req.ScheduledOn
@@ -181,16 +182,16 @@ func (s *Server) startBill(ctx context.Context, kind string, draft activities.Ne
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.SearchAttributeState.ValueSet(workflows.StateProcessing)),
 	}
-	if _, err := s.Temporal.ExecuteWorkflow(ctx, opts, wf, workflows.BillInput{Kind: kind, Draft: draft}); err != nil {
+	in := workflows.BillInput{Kind: kind, Draft: draft}
+	if _, err := s.Temporal.ExecuteWorkflow(ctx, opts, wf, in); err != nil {
 		return fmt.Errorf("starting %s: %w", id, err)
 	}
-	_, err := s.sendBillUpdate(ctx, kind, draft.ID, workflows.ActionCreated, nil)
-	return err
+	return s.updateBill(ctx, kind, draft.ID, workflows.ActionCreated, nil)
 }
 
-// sendBillUpdate carries an action to a bill's workflow and waits for it.
+// updateBill carries an action to a bill's workflow and waits for it.
 // A refusal by the workflow's validator becomes a 409 with its reason.
-func (s *Server) sendBillUpdate(ctx context.Context, kind, id, action string, ch *activities.BillChange) (activities.BillState, error) {
+func (s *Server) updateBill(ctx context.Context, kind, id, action string, ch *activities.BillChange) error {
 	var args []any
 	if ch != nil {
 		args = []any{*ch}
@@ -199,11 +200,10 @@ func (s *Server) sendBillUpdate(ctx context.Context, kind, id, action string, ch
 		WorkflowID: workflows.BillWorkflowID(kind, id), UpdateName: workflows.BillUpdateName(kind, action),
 		Args: args, WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
-	var state activities.BillState
 	if err == nil {
-		err = handle.Get(ctx, &state)
+		err = handle.Get(ctx, nil)
 	}
-	return state, transitionError(err)
+	return transitionError(err)
 }
 
 func transitionError(err error) error {

@@ -28,6 +28,8 @@ const (
 	closingFailed     = "failed"
 )
 
+const closingRequestHelp = `send {"month": "YYYY-MM"} or {"from": "YYYY-MM", "to": "YYYY-MM"}`
+
 type closingRequest struct {
 	Month string `json:"month"`
 	From  string `json:"from"`
@@ -58,7 +60,7 @@ func (s *Server) createClosing(c *gin.Context) {
 		return
 	}
 	if req.Month != "" && (req.From != "" || req.To != "") || req.Month == "" && req.From == "" {
-		fail(c, badRequest(CodeInvalidParameter, `send {"month": "YYYY-MM"} or {"from": "YYYY-MM", "to": "YYYY-MM"}`))
+		fail(c, badRequest(CodeInvalidParameter, closingRequestHelp))
 		return
 	}
 	if req.Month != "" {

@@ -217,6 +217,7 @@ func writeCounterparty(c *gin.Context, cp store.Counterparty, err error) {
 
 func (s *Server) setCounterpartyActive(c *gin.Context) {
 	active := strings.HasSuffix(c.FullPath(), "/activate")
-	cp, err := s.Store.SetCounterpartyActive(c.Request.Context(), c.Param("id"), active, actor(c), s.Now())
+	change := store.Counterparty{ID: c.Param("id"), Active: active, UpdatedBy: actor(c), UpdatedAt: s.Now()}
+	cp, err := s.Store.SetCounterpartyActive(c.Request.Context(), change)
 	writeCounterparty(c, cp, err)
 }

@@ -131,7 +131,7 @@ func (s *Server) createInvoice(c *gin.Context) {
 		fail(c, badRequest(CodeInvalidBill, "scheduled_on and statement_pdf_base64 belong to payments"))
 		return
 	}
-	draft, err := s.newBill(ctx, c, workflows.KindInvoice, req)
+	draft, err := s.newBill(c, workflows.KindInvoice, req)
 	if err == nil {
 		err = s.checkReplaces(c, req.Replaces, draft.BrokerID)
 	}
@@ -199,7 +199,7 @@ func (s *Server) updateInvoice(c *gin.Context) {
 		fail(c, transitionError(workflows.ErrInvalidTransition))
 		return
 	}
-	ch, err := s.billPatch(c, "invoices", req, req.DueDate, req.PDFBase64)
+	ch, err := s.billPatch(c, "invoices", req)
 	if err != nil {
 		fail(c, err)
 		return
@@ -208,7 +208,12 @@ func (s *Server) updateInvoice(c *gin.Context) {
 	s.runInvoiceAction(c, inv.ID, ch)
 }
 
-func (s *Server) billPatch(c *gin.Context, kind string, req billRequest, date, pdf *string) (activities.BillChange, error) {
+// billPatch checks a draft's change; folder says which kind of bill it is.
+func (s *Server) billPatch(c *gin.Context, folder string, req billRequest) (activities.BillChange, error) {
+	date, pdf := req.DueDate, req.PDFBase64
+	if folder == "payments" {
+		date, pdf = req.ScheduledOn, req.StatementPDF
+	}
 	if req.BrokerID != nil || req.Replaces != nil || req.PeriodFrom != nil || req.PeriodTo != nil {
 		return activities.BillChange{}, badRequest(CodeInvalidBill,
 			"only the amount, date, note and PDF of a draft can change")
@@ -223,7 +228,7 @@ func (s *Server) billPatch(c *gin.Context, kind string, req billRequest, date, p
 	ch := activities.BillChange{Action: workflows.ActionUpdate, Actor: actor(c), Amount: req.Amount,
 		Date: day, Note: req.Note}
 	if pdf != nil {
-		if ch.Doc, err = s.storePDF(c.Request.Context(), kind, *pdf); err != nil {
+		if ch.Doc, err = s.storePDF(c.Request.Context(), folder, *pdf); err != nil {
 			return activities.BillChange{}, err
 		}
 	}
@@ -249,7 +254,7 @@ func (s *Server) invoiceAction(action string) gin.HandlerFunc {
 
 func (s *Server) runInvoiceAction(c *gin.Context, id string, ch activities.BillChange) {
 	ctx := c.Request.Context()
-	if _, err := s.sendBillUpdate(ctx, workflows.KindInvoice, id, ch.Action, &ch); err != nil {
+	if err := s.updateBill(ctx, workflows.KindInvoice, id, ch.Action, &ch); err != nil {
 		fail(c, err)
 		return
 	}

@@ -122,7 +122,7 @@ func (s *Server) createPayment(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	draft, err := s.newBill(ctx, c, workflows.KindPayment, req)
+	draft, err := s.newBill(c, workflows.KindPayment, req)
 	if err != nil {
 		fail(c, err)
 		return
@@ -163,7 +163,7 @@ func (s *Server) updatePayment(c *gin.Context) {
 		fail(c, transitionError(workflows.ErrInvalidTransition))
 		return
 	}
-	ch, err := s.billPatch(c, "payments", req, req.ScheduledOn, req.StatementPDF)
+	ch, err := s.billPatch(c, "payments", req)
 	if err != nil {
 		fail(c, err)
 		return
@@ -220,7 +220,7 @@ func (s *Server) paymentAction(action string) gin.HandlerFunc {
 
 func (s *Server) runPaymentAction(c *gin.Context, id string, ch activities.BillChange) {
 	ctx := c.Request.Context()
-	if _, err := s.sendBillUpdate(ctx, workflows.KindPayment, id, ch.Action, &ch); err != nil {
+	if err := s.updateBill(ctx, workflows.KindPayment, id, ch.Action, &ch); err != nil {
 		fail(c, err)
 		return
 	}

@@ -26,6 +26,8 @@ import (
 // real settlement and keeps sums far from overflow.
 const maxEntryAmount = 1_000_000_000_000
 
+const idempotencyKeyHelp = "Idempotency-Key must be 8 to 128 letters, digits, '.', '_', ':' or '-'"
+
 var idempotencyKeyPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`)
 
 // Japanese descriptions of manual entries, as the seed's ledger shows them.
@@ -60,7 +62,7 @@ type ledgerResponse struct {
 // balances; the rows add up to the balance.
 func (s *Server) ledger(c *gin.Context) {
 	ctx := c.Request.Context()
-	broker, err := s.brokerInScope(ctx, session(c), c.Query("broker_id"))
+	broker, err := s.brokerFor(ctx, session(c), c.Query("broker_id"))
 	if err != nil {
 		fail(c, err)
 		return
@@ -245,7 +247,7 @@ func sameRequest(e store.Entry, in activities.PostEntryInput) bool {
 func (s *Server) runPostEntry(c *gin.Context, in activities.PostEntryInput) {
 	key := c.GetHeader("Idempotency-Key")
 	if key != "" && !idempotencyKeyPattern.MatchString(key) {
-		fail(c, badRequest(CodeInvalidParameter, "Idempotency-Key must be 8 to 128 letters, digits, '.', '_', ':' or '-'"))
+		fail(c, badRequest(CodeInvalidParameter, idempotencyKeyHelp))
 		return
 	}
 	if key == "" {

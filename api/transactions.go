@@ -66,12 +66,12 @@ func (s *Server) transactions(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	broker, err := s.brokerInScope(ctx, session(c), c.Query("broker_id"))
+	broker, err := s.brokerFor(ctx, session(c), c.Query("broker_id"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	resp, err := s.history(ctx, broker, month, pg)
+	resp, err := s.history(ctx, historyQuery{org: broker, month: month, page: pg})
 	if err != nil {
 		fail(c, err)
 		return
@@ -79,12 +79,11 @@ func (s *Server) transactions(c *gin.Context) {
 	c.JSON(http.StatusOK, resp)
 }
 
-// brokerInScope decides whose data a request may see: a broker its own
+// brokerFor decides whose data a request may see: a broker its own
 // organisation whatever it asks, an operator the broker it names.
-func (s *Server) brokerInScope(ctx context.Context, sess store.Session, asked string) (store.Organization, error) {
-	id := asked
+func (s *Server) brokerFor(ctx context.Context, sess store.Session, id string) (store.Organization, error) {
 	if sess.Role == store.RoleBroker {
-		if asked != "" && asked != sess.OrganizationID {
+		if id != "" && id != sess.OrganizationID {
 			return store.Organization{}, newError(http.StatusForbidden, CodeForbidden,
 				"brokers may only see their own organisation")
 		}
@@ -101,22 +100,30 @@ func (s *Server) brokerInScope(ctx context.Context, sess store.Session, asked st
 	return org, err
 }
 
-func (s *Server) history(ctx context.Context, broker store.Organization, m models.Month, pg page) (historyResponse, error) {
-	summary, err := s.Store.Summary(ctx, broker.ID, m)
+// historyQuery names one page of a broker's month.
+type historyQuery struct {
+	org   store.Organization
+	month models.Month
+	page  page
+}
+
+func (s *Server) history(ctx context.Context, q historyQuery) (historyResponse, error) {
+	org, m, pg := q.org, q.month, q.page
+	summary, err := s.Store.Summary(ctx, org.ID, m)
 	if err != nil {
 		return historyResponse{}, err
 	}
-	rows, err := s.Store.History(ctx, broker.ID, m, pg.Size, pg.offset())
+	rows, err := s.Store.History(ctx, org.ID, m, pg.Size, pg.offset())
 	if err != nil {
 		return historyResponse{}, err
 	}
 	resp := historyResponse{
 		Month: m.String(), FiscalLabel: m.FiscalLabel(),
-		Broker: orgRef{ID: broker.ID, Name: broker.Name}, Items: make([]historyItem, 0, len(rows)),
+		Broker: orgRef{ID: org.ID, Name: org.Name}, Items: make([]historyItem, 0, len(rows)),
 		Balance: summary.Balance, AsOf: models.DateJST(s.Now()), Total: summary.Rows,
 		Page: pg.Number, PageSize: pg.Size,
 	}
-	if err := s.confirm(ctx, &resp, broker.ID, m, summary); err != nil {
+	if err := s.confirm(ctx, &resp, org.ID, m); err != nil {
 		return historyResponse{}, err
 	}
 	resp.Sign = sign(resp.Balance)
@@ -128,7 +135,8 @@ func (s *Server) history(ctx context.Context, broker store.Organization, m model
 
 // confirm replaces a closed month's live figures with its confirmed ones:
 // the closed balance, and the closing's date as the as-of date.
-func (s *Server) confirm(ctx context.Context, resp *historyResponse, brokerID string, m models.Month, live store.MonthSummary) error {
+// resp holds the live figures when called.
+func (s *Server) confirm(ctx context.Context, resp *historyResponse, brokerID string, m models.Month) error {
 	closing, err := s.Store.Closing(ctx, m)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
@@ -141,8 +149,8 @@ func (s *Server) confirm(ctx context.Context, resp *historyResponse, brokerID st
 		return err
 	}
 	resp.Confirmed = true
+	resp.LateBalance = resp.Balance - balance
 	resp.Balance = balance
-	resp.LateBalance = live.Balance - balance
 	resp.AsOf = models.DateJST(closing.ClosedAt)
 	return nil
 }

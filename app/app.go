@@ -88,6 +88,7 @@ func NewAPI(st *store.Store, tc client.Client, log *slog.Logger, o APIOptions) *
 
 // WorkerOptions configures a worker; zero values mean the defaults.
 type WorkerOptions struct {
+	Log       *slog.Logger
 	Now       func() time.Time
 	TaskQueue string
 	// Mailer sends mail; nil keeps it in the outbox table.
@@ -97,12 +98,12 @@ type WorkerOptions struct {
 }
 
 // StartWorker starts a worker with every workflow and activity.
-func StartWorker(st *store.Store, tc client.Client, log *slog.Logger, o WorkerOptions) (sdkworker.Worker, error) {
+func StartWorker(st *store.Store, tc client.Client, o WorkerOptions) (sdkworker.Worker, error) {
 	now := o.Now
 	if now == nil {
 		now = time.Now
 	}
-	acts := &activities.Activities{Store: st, Log: log, Now: now, Mailer: o.Mailer}
+	acts := &activities.Activities{Store: st, Log: o.Log, Now: now, Mailer: o.Mailer}
 	if o.Registry != nil {
 		acts.Metrics = activities.NewMetrics(o.Registry)
 	}

@@ -39,7 +39,8 @@ func Bootstrap(ctx context.Context, st *store.Store, seed Seed, now time.Time) (
 		return nil, err
 	}
 	if n == 0 && seed.Operator != "" {
-		if err := ensureUser(ctx, st, seed.Operator, seed.Password, store.RoleOperator, ch.ID, now); err != nil {
+		if err := ensureUser(ctx, st, store.User{LoginID: seed.Operator, Role: store.RoleOperator,
+			OrganizationID: ch.ID, CreatedAt: now}, seed.Password); err != nil {
 			return nil, err
 		}
 		created = append(created, seed.Operator)
@@ -80,7 +81,8 @@ func seedDemo(ctx context.Context, st *store.Store, password string, now time.Ti
 		if !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}
-		if err := ensureUser(ctx, st, u.login, password, u.role, u.org, now); err != nil {
+		if err := ensureUser(ctx, st, store.User{LoginID: u.login, Role: u.role,
+			OrganizationID: u.org, CreatedAt: now}, password); err != nil {
 			return nil, err
 		}
 		created = append(created, u.login)
@@ -88,8 +90,9 @@ func seedDemo(ctx context.Context, st *store.Store, password string, now time.Ti
 	return created, nil
 }
 
-func ensureUser(ctx context.Context, st *store.Store, login, password, role, org string, now time.Time) error {
-	u, err := api.NewLocalUser(login, password, role, org, now)
+func ensureUser(ctx context.Context, st *store.Store, want store.User, password string) error {
+	login := want.LoginID
+	u, err := api.NewLocalUser(login, password, want.Role, want.OrganizationID, want.CreatedAt)
 	if err != nil {
 		return err
 	}

@@ -80,26 +80,27 @@ func codeHash(token, code string) []byte {
 
 // Verify checks a one-time code and, if right, marks the address verified
 // and starts a session.
-func (s *Service) Verify(ctx context.Context, token, code string) (string, store.Session, error) {
+func (s *Service) Verify(ctx context.Context, token, code string) (SignIn, error) {
 	now := s.Now()
 	c, err := s.Store.TryChallenge(ctx, hashToken(token), now)
 	if errors.Is(err, store.ErrNotFound) {
-		return "", store.Session{}, ErrInvalidCode
+		return SignIn{}, ErrInvalidCode
 	}
 	if err != nil {
-		return "", store.Session{}, err
+		return SignIn{}, err
 	}
-	if c.Attempts >= maxCodeAttempts || subtle.ConstantTimeCompare(c.CodeHash, codeHash(token, code)) != 1 {
-		return "", store.Session{}, ErrInvalidCode
+	wrong := subtle.ConstantTimeCompare(c.CodeHash, codeHash(token, code)) != 1
+	if c.Attempts >= maxCodeAttempts || wrong {
+		return SignIn{}, ErrInvalidCode
 	}
 	if err := s.Store.CompleteChallenge(ctx, c); errors.Is(err, store.ErrNotFound) {
-		return "", store.Session{}, ErrInvalidCode
+		return SignIn{}, ErrInvalidCode
 	} else if err != nil {
-		return "", store.Session{}, err
+		return SignIn{}, err
 	}
 	u, err := s.Store.UserByID(ctx, c.UserID)
 	if err != nil {
-		return "", store.Session{}, err
+		return SignIn{}, err
 	}
 	return s.startSession(ctx, Identity{Subject: u.Subject, EmailVerified: true}, now)
 }

@@ -15,7 +15,8 @@ func TestHashAndVerifyPassword(t *testing.T) {
 	if !strings.HasPrefix(hash, "$argon2id$v=19$m=1024,t=1,p=1$") {
 		t.Errorf("hash = %q, want an argon2id PHC string", hash)
 	}
-	for pw, want := range map[string]bool{"correct horse battery": true, "correct horse batterY": false, "": false} {
+	cases := map[string]bool{"correct horse battery": true, "correct horse batterY": false, "": false}
+	for pw, want := range cases {
 		ok, err := VerifyPassword(pw, hash)
 		if err != nil || ok != want {
 			t.Errorf("VerifyPassword(%q) = %v, %v; want %v", pw, ok, err, want)

@@ -41,20 +41,27 @@ type Service struct {
 	Now      func() time.Time
 }
 
-// Login checks the credentials and starts a session. It returns the
-// session's token (for the cookie) and the session. A user whose address is
-// not verified gets ErrVerificationRequired and a challenge to mail instead.
-func (s *Service) Login(ctx context.Context, loginID, password, clientIP string) (string, store.Session, *Challenge, error) {
-	token, sess, err := s.login(ctx, loginID, password, clientIP)
+// SignIn is a successful sign-in: the session's token (for the cookie) and
+// the session. Challenge is set instead when a one-time code must be mailed.
+type SignIn struct {
+	Token     string
+	Session   store.Session
+	Challenge *Challenge
+}
+
+// Login checks the credentials and starts a session. A user whose address
+// is not verified gets ErrVerificationRequired and a challenge to mail.
+func (s *Service) Login(ctx context.Context, loginID, password, clientIP string) (SignIn, error) {
+	in, err := s.login(ctx, loginID, password, clientIP)
 	var unverified *unverifiedError
 	if errors.As(err, &unverified) {
 		c, err := s.startChallenge(ctx, unverified.user, s.Now())
 		if err != nil {
-			return "", store.Session{}, nil, err
+			return SignIn{}, err
 		}
-		return "", store.Session{}, &c, ErrVerificationRequired
+		return SignIn{Challenge: &c}, ErrVerificationRequired
 	}
-	return token, sess, nil, err
+	return in, err
 }
 
 // unverifiedError carries the user who must verify their address.
@@ -62,17 +69,17 @@ type unverifiedError struct{ user store.User }
 
 func (e *unverifiedError) Error() string { return ErrVerificationRequired.Error() }
 
-func (s *Service) login(ctx context.Context, loginID, password, clientIP string) (string, store.Session, error) {
+func (s *Service) login(ctx context.Context, loginID, password, clientIP string) (SignIn, error) {
 	now := s.Now()
 	keys := []string{"login:" + loginID, "ip:" + clientIP}
 	rules := []store.ThrottleRule{ThrottlePerLogin, ThrottlePerAddress}
 	for _, key := range keys {
 		until, err := s.Store.LockedUntil(ctx, key, now)
 		if err != nil {
-			return "", store.Session{}, err
+			return SignIn{}, err
 		}
 		if !until.IsZero() {
-			return "", store.Session{}, ErrThrottled
+			return SignIn{}, ErrThrottled
 		}
 	}
 
@@ -80,41 +87,41 @@ func (s *Service) login(ctx context.Context, loginID, password, clientIP string)
 	if errors.Is(err, ErrInvalidCredentials) {
 		for i, key := range keys {
 			if err := s.Store.RecordFailure(ctx, key, now, rules[i]); err != nil {
-				return "", store.Session{}, err
+				return SignIn{}, err
 			}
 		}
-		return "", store.Session{}, ErrInvalidCredentials
+		return SignIn{}, ErrInvalidCredentials
 	}
 	if err != nil {
-		return "", store.Session{}, err
+		return SignIn{}, err
 	}
 	if err := s.Store.ClearFailures(ctx, keys[0]); err != nil {
-		return "", store.Session{}, err
+		return SignIn{}, err
 	}
 	return s.startSession(ctx, id, now)
 }
 
-func (s *Service) startSession(ctx context.Context, id Identity, now time.Time) (string, store.Session, error) {
+func (s *Service) startSession(ctx context.Context, id Identity, now time.Time) (SignIn, error) {
 	u, err := s.Store.UserBySubject(ctx, id.Subject)
 	if errors.Is(err, store.ErrNotFound) {
-		return "", store.Session{}, ErrInvalidCredentials
+		return SignIn{}, ErrInvalidCredentials
 	}
 	if err != nil {
-		return "", store.Session{}, err
+		return SignIn{}, err
 	}
 	if u.Disabled {
-		return "", store.Session{}, ErrDisabled
+		return SignIn{}, ErrDisabled
 	}
 	if !id.EmailVerified && u.Email != "" {
-		return "", store.Session{}, &unverifiedError{user: u}
+		return SignIn{}, &unverifiedError{user: u}
 	}
 	token, err := RandomToken(32)
 	if err != nil {
-		return "", store.Session{}, err
+		return SignIn{}, err
 	}
 	csrf, err := RandomToken(24)
 	if err != nil {
-		return "", store.Session{}, err
+		return SignIn{}, err
 	}
 	sess := store.Session{
 		TokenHash: hashToken(token), UserID: u.ID, LoginID: u.LoginID, Role: u.Role,
@@ -122,9 +129,9 @@ func (s *Service) startSession(ctx context.Context, id Identity, now time.Time) 
 		CreatedAt: now, ExpiresAt: now.Add(SessionLifetime),
 	}
 	if err := s.Store.CreateSession(ctx, sess); err != nil {
-		return "", store.Session{}, fmt.Errorf("starting session: %w", err)
+		return SignIn{}, fmt.Errorf("starting session: %w", err)
 	}
-	return token, sess, nil
+	return SignIn{Token: token, Session: sess}, nil
 }
 
 // Session resolves a cookie's token to its live session.

@@ -83,7 +83,8 @@ func TestSessionCookieAndCSRF(t *testing.T) {
 		t.Errorf("change without CSRF token: HTTP %d %s, want 403", resp.Status, resp.Body)
 	}
 	op.csrf = token
-	if resp := op.post("/api/v1/organizations", map[string]string{"id": "D", "name": "D社"}); resp.Status != http.StatusCreated {
+	org := map[string]string{"id": "D", "name": "D社"}
+	if resp := op.post("/api/v1/organizations", org); resp.Status != http.StatusCreated {
 		t.Errorf("change with CSRF token: HTTP %d %s, want 201", resp.Status, resp.Body)
 	}
 
@@ -152,19 +153,22 @@ func TestUnverifiedAddressSignsInWithAOneTimeCode(t *testing.T) {
 	if code == wrong {
 		wrong = "000001"
 	}
-	if resp := anon.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": wrong}); resp.errorCode() != "invalid_code" {
+	verify := func(c *caller, code string) response {
+		return c.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": code})
+	}
+	if resp := verify(anon, wrong); resp.errorCode() != "invalid_code" {
 		t.Errorf("wrong code: HTTP %d %s, want invalid_code", resp.Status, resp.Body)
 	}
 	jar := s.anonymous()
 	jar.http.Jar = newJar()
-	resp = jar.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": code})
+	resp = verify(jar, code)
 	if resp.Status != http.StatusOK {
 		t.Fatalf("right code: HTTP %d %s, want 200", resp.Status, resp.Body)
 	}
 	if me := jar.get("/api/v1/auth/me"); me.Status != http.StatusOK {
 		t.Errorf("after verification: HTTP %d, want a session", me.Status)
 	}
-	if again := jar.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": code}); again.Status != http.StatusUnauthorized {
+	if again := verify(jar, code); again.Status != http.StatusUnauthorized {
 		t.Errorf("reusing the code: HTTP %d, want 401", again.Status)
 	}
 	// The address is verified now: the next login needs no code.
@@ -185,10 +189,13 @@ func TestOneTimeCodeAllowsFiveTries(t *testing.T) {
 	if code == wrong {
 		wrong = "000001"
 	}
-	for range 5 {
-		anon.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": wrong})
+	verify := func(code string) response {
+		return anon.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": code})
 	}
-	if resp := anon.post("/api/v1/auth/verify", map[string]string{"challenge": step.Challenge, "code": code}); resp.Status != http.StatusUnauthorized {
+	for range 5 {
+		verify(wrong)
+	}
+	if resp := verify(code); resp.Status != http.StatusUnauthorized {
 		t.Errorf("right code after five wrong ones: HTTP %d, want 401", resp.Status)
 	}
 	// A known password cannot have codes sent without end.
@@ -215,7 +222,8 @@ func (s *stack) mailedCode(to string) string {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		var body string
-		err := s.db.QueryRow(`SELECT body FROM mails WHERE to_address = $1 ORDER BY id DESC LIMIT 1`, to).Scan(&body)
+		const last = `SELECT body FROM mails WHERE to_address = $1 ORDER BY id DESC LIMIT 1`
+		err := s.db.QueryRow(last, to).Scan(&body)
 		if err == nil {
 			if i := strings.Index(body, ": "); i >= 0 && len(body) >= i+8 {
 				return body[i+2 : i+8]

@@ -48,7 +48,8 @@ func runClosingBench(b *testing.B, perMonth, others int) {
 	s.clock.now = time.Date(2024, 10, 2, 0, 0, 0, 0, time.UTC)
 	op := s.login(testOperator, testPassword)
 	start := time.Now()
-	if resp := op.post("/api/v1/closings", map[string]string{"month": target.String()}); resp.Status != http.StatusAccepted {
+	resp := op.post("/api/v1/closings", map[string]string{"month": target.String()})
+	if resp.Status != http.StatusAccepted {
 		b.Fatalf("close: HTTP %d %s", resp.Status, resp.Body)
 	}
 	st := s.waitClosedFor(op, target.String(), 30*time.Minute)
@@ -56,7 +57,7 @@ func runClosingBench(b *testing.B, perMonth, others int) {
 	raw2 := s.timeRawAggregation(b, target)
 	raw := min(raw1, raw2)
 
-	ledger, month := s.timeLedgerAgainstMonth(b, brokers, target)
+	ledger, month := s.timeLedger(b, brokers, target)
 	total := s.count("SELECT count(*) FROM contracts")
 	fmt.Printf("\nclosing %s: %d contracts among %d brokers (history %d contracts, loaded in %v)\n",
 		target, st.Contracts, st.Brokers, total, load.Round(time.Second))
@@ -73,7 +74,7 @@ func runClosingBench(b *testing.B, perMonth, others int) {
 
 // copyGenerated loads n generated contracts spread over months starting at
 // first, with COPY, straight into the contracts table.
-func (s *stack) copyGenerated(b *testing.B, brokers []string, first models.Month, months, n int, prefix string) {
+func (s *stack) copyGenerated(b *testing.B, brokers []string, first models.Month, months, n int, tag string) {
 	b.Helper()
 	ctx := context.Background()
 	conn := s.pgx(b)
@@ -94,7 +95,7 @@ func (s *stack) copyGenerated(b *testing.B, brokers []string, first models.Month
 		buyer := rng.IntN(len(brokers))
 		seller := (buyer + 1 + rng.IntN(len(brokers)-1)) % len(brokers)
 		at := first.Start().Add(time.Duration(rng.Int64N(int64(span))))
-		return []any{fmt.Sprintf("%s-%09d", prefix, i), brokers[buyer], brokers[seller], "ITEM",
+		return []any{fmt.Sprintf("%s-%09d", tag, i), brokers[buyer], brokers[seller], "ITEM",
 			int64(1+rng.IntN(2000)) * 1000, at, models.MonthOf(at).Date(), "bench", false,
 			time.Now()}, nil
 	})
@@ -137,10 +138,10 @@ func (s *stack) waitClosedFor(op *caller, month string, limit time.Duration) clo
 	}
 }
 
-// timeLedgerAgainstMonth gives every broker 36 months of ledger entries,
+// timeLedger gives every broker 36 months of ledger entries,
 // then times the ledger query and the month's history query, each over
 // many brokers.
-func (s *stack) timeLedgerAgainstMonth(b *testing.B, brokers []string, m models.Month) (time.Duration, time.Duration) {
+func (s *stack) timeLedger(b *testing.B, brokers []string, m models.Month) (ledger, month time.Duration) {
 	b.Helper()
 	s.exec(`INSERT INTO ledger_entries (broker_id, kind, amount, entry_date, description, reason,
 	            created_by, idempotency_key, posted_at)
@@ -155,7 +156,7 @@ func (s *stack) timeLedgerAgainstMonth(b *testing.B, brokers []string, m models.
 			b.Fatal(err)
 		}
 	}
-	ledger := time.Since(start) / rounds
+	ledger = time.Since(start) / rounds
 	start = time.Now()
 	for i := range rounds {
 		broker := brokers[i%len(brokers)]

@@ -62,10 +62,13 @@ func runIngestionBench(b *testing.B, n int) {
 	}
 	rate := func(d time.Duration) float64 { return float64(n) / d.Seconds() }
 	fmt.Printf("\ningestion of %d contracts (batches of %d, chunks of 2,000), one database:\n", n, batchSize)
-	fmt.Printf("  end to end (HTTP, Temporal, activities)  %9.0f contracts/s  (%v)\n", rate(e2e), e2e.Round(time.Millisecond))
-	fmt.Printf("  raw COPY into contracts                  %9.0f contracts/s  (%v)\n", rate(rawCopy), rawCopy.Round(time.Millisecond))
-	fmt.Printf("  raw multi-row upsert (1,000 rows each)   %9.0f contracts/s  (%v)\n", rate(rawUpsert), rawUpsert.Round(time.Millisecond))
-	fmt.Printf("  re-sending the same contracts (0 stored) %9.0f contracts/s  (%v)\n", rate(resend), resend.Round(time.Millisecond))
+	line := func(what string, d time.Duration) {
+		fmt.Printf("  %-41s %9.0f contracts/s  (%v)\n", what, rate(d), d.Round(time.Millisecond))
+	}
+	line("end to end (HTTP, Temporal, activities)", e2e)
+	line("raw COPY into contracts", rawCopy)
+	line("raw multi-row upsert (1,000 rows each)", rawUpsert)
+	line("re-sending the same contracts (0 stored)", resend)
 	fmt.Printf("  ratio end to end / raw COPY    %.2f (goal >= 0.5)\n", rawCopy.Seconds()/e2e.Seconds())
 	fmt.Printf("  ratio end to end / raw upsert  %.2f\n", rawUpsert.Seconds()/e2e.Seconds())
 	b.ReportMetric(rate(e2e), "e2e-contracts/s")
@@ -90,22 +93,22 @@ func (s *stack) addBrokers(ids []string) {
 
 // timeBatches submits contracts in batches, two at a time as a market with
 // a couple of senders would, and waits until every batch is completed.
-func (s *stack) timeBatches(b *testing.B, prefix string, contracts []simulator.Contract, size, want int) time.Duration {
+func (s *stack) timeBatches(b *testing.B, tag string, cs []simulator.Contract, size, want int) time.Duration {
 	b.Helper()
 	m := s.market()
 	start := time.Now()
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
 	var ids []string
-	for i := 0; i < len(contracts); i += size {
-		id := fmt.Sprintf("%s-%04d", prefix, i/size)
+	for i := 0; i < len(cs); i += size {
+		id := fmt.Sprintf("%s-%04d", tag, i/size)
 		ids = append(ids, id)
-		batch := contracts[i:min(i+size, len(contracts))]
+		batch := cs[i:min(i+size, len(cs))]
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			resp := m.post("/api/v1/contract-batches", map[string]any{"request_id": id, "contracts": batch})
+			resp := m.post("/api/v1/contract-batches", map[string]any{"request_id": id, "cs": batch})
 			if resp.Status != want {
 				b.Errorf("batch %s: HTTP %d %.200s", id, resp.Status, resp.Body)
 			}

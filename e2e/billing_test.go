@@ -74,7 +74,8 @@ func TestInvoiceLifecycleWithPDF(t *testing.T) {
 	if issued.Status != "issued" || !strings.HasPrefix(issued.Number, "INV-2023-") {
 		t.Errorf("issued = %+v, want a number of fiscal 2023", issued)
 	}
-	patch := op.send(http.MethodPatch, "/api/v1/invoices/"+inv.ID, "application/json", mustJSON(t, map[string]any{"amount": 1}))
+	patch := op.send(http.MethodPatch, "/api/v1/invoices/"+inv.ID, "application/json",
+		mustJSON(t, map[string]any{"amount": 1}))
 	if patch.errorCode() != "invalid_transition" {
 		t.Errorf("editing an issued invoice: HTTP %d %s, want invalid_transition", patch.Status, patch.Body)
 	}
@@ -102,8 +103,9 @@ func TestInvoiceLifecycleWithPDF(t *testing.T) {
 		}
 	}
 
-	paid := op.mustBill(t, op.post("/api/v1/invoices/"+inv.ID+"/pay", map[string]string{"paid_on": "2023-11-15"}), http.StatusOK)
-	again := op.post("/api/v1/invoices/"+inv.ID+"/pay", map[string]string{"paid_on": "2023-11-15"})
+	paidOn := map[string]string{"paid_on": "2023-11-15"}
+	paid := op.mustBill(t, op.post("/api/v1/invoices/"+inv.ID+"/pay", paidOn), http.StatusOK)
+	again := op.post("/api/v1/invoices/"+inv.ID+"/pay", paidOn)
 	if paid.Status != "paid" || paid.LedgerEntryID == 0 || again.errorCode() != "invalid_transition" {
 		t.Errorf("paid = %+v; paying again: %s", paid, again.Body)
 	}
@@ -156,7 +158,8 @@ func TestPaymentNeedsTwoOperators(t *testing.T) {
 	again := op1.post("/api/v1/payments/"+p.ID+"/statement",
 		map[string]string{"statement_pdf_base64": b64(pdfOfSize(300))})
 	if again.errorCode() != "invalid_transition" {
-		t.Errorf("replacing the statement after approval: HTTP %d %s, want invalid_transition", again.Status, again.Body)
+		t.Errorf("replacing the statement after approval: HTTP %d %s, want invalid_transition",
+			again.Status, again.Body)
 	}
 	bare := op1.mustBill(t, op1.post("/api/v1/payments", map[string]any{
 		"broker_id": "A", "amount": 1, "scheduled_on": "2023-10-31",
@@ -165,7 +168,8 @@ func TestPaymentNeedsTwoOperators(t *testing.T) {
 	if resp := op1.post("/api/v1/payments/"+bare.ID+"/pay", nil); resp.errorCode() != "document_missing" {
 		t.Errorf("paying without a statement: HTTP %d %s, want document_missing", resp.Status, resp.Body)
 	}
-	paid := op1.mustBill(t, op1.post("/api/v1/payments/"+p.ID+"/pay", map[string]string{"paid_on": "2023-10-31"}), http.StatusOK)
+	paidOn := map[string]string{"paid_on": "2023-10-31"}
+	paid := op1.mustBill(t, op1.post("/api/v1/payments/"+p.ID+"/pay", paidOn), http.StatusOK)
 	if paid.Status != "paid" {
 		t.Errorf("paid = %+v", paid)
 	}
@@ -173,7 +177,8 @@ func TestPaymentNeedsTwoOperators(t *testing.T) {
 	if got := a.get("/api/v1/payments/" + p.ID + "/statement"); !bytes.Equal(got.Body, statement) {
 		t.Errorf("broker A's statement download: HTTP %d, %d bytes", got.Status, len(got.Body))
 	}
-	if resp := s.login("broker-b", testPassword).get("/api/v1/payments/" + p.ID); resp.Status != http.StatusNotFound {
+	b := s.login("broker-b", testPassword)
+	if resp := b.get("/api/v1/payments/" + p.ID); resp.Status != http.StatusNotFound {
 		t.Errorf("broker B reading A's payment: HTTP %d, want 404", resp.Status)
 	}
 	if page := a.ledger(t, ""); page.Balance != -2000 || len(page.Items) != 1 {

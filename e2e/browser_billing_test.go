@@ -36,8 +36,8 @@ func TestBrowserInvoiceFromRegistrationToCollection(t *testing.T) {
 
 	op.open("/login")
 	op.signIn(testOperator)
-	wantMenu := []string{"取引履歴", "清算確認", "請求管理", "支払管理", "取引先管理", "締め処理",
-		"連携バッチ", "アラート", "送信メール"}
+	wantMenu := []string{"取引履歴", "清算確認", "請求管理", "支払管理", "取引先管理",
+		"締め処理", "連携バッチ", "アラート", "送信メール"}
 	if got := op.menuTitles(); !slices.Equal(got, wantMenu) {
 		t.Errorf("operator's menu: got %q, want %q", got, wantMenu)
 	}

@@ -70,17 +70,20 @@ func TestOperatorClosesAMonth(t *testing.T) {
 	s.waitBatch("seed-1", "completed")
 	op := s.login(testOperator, testPassword)
 
-	if resp := op.post("/api/v1/closings", map[string]string{"month": "2023-10"}); resp.errorCode() != "month_not_ended" {
+	closeMonth := func(m string) response {
+		return op.post("/api/v1/closings", map[string]string{"month": m})
+	}
+	if resp := closeMonth("2023-10"); resp.errorCode() != "month_not_ended" {
 		t.Errorf("closing October on 3 October: HTTP %d %s, want month_not_ended", resp.Status, resp.Body)
 	}
-	if resp := op.post("/api/v1/closings", map[string]string{"month": "2023-09"}); resp.Status != http.StatusAccepted {
+	if resp := closeMonth("2023-09"); resp.Status != http.StatusAccepted {
 		t.Fatalf("close: HTTP %d %s", resp.Status, resp.Body)
 	}
 	st := s.waitClosed(op, "2023-09")
 	if st.Brokers != 3 || st.Contracts != 2 || st.SumBalances != 0 || st.DueOn != "2023-10-01" {
 		t.Errorf("closing = %+v", st)
 	}
-	if resp := op.post("/api/v1/closings", map[string]string{"month": "2023-09"}); resp.errorCode() != "already_closed" {
+	if resp := closeMonth("2023-09"); resp.errorCode() != "already_closed" {
 		t.Errorf("second close: HTTP %d %s, want already_closed", resp.Status, resp.Body)
 	}
 
@@ -193,7 +196,8 @@ func TestLateContractIsAdjustedAtTheNextClosing(t *testing.T) {
 		t.Errorf("October closing = %+v, want 1 adjustment", st)
 	}
 	a := op.ledger(t, "?broker_id=A")
-	if a.Balance != 2700 || len(a.Items) != 2 || a.Items[1].Description != "2023年度9月取引収支 遅延分調整" ||
+	const adjusted = "2023年度9月取引収支 遅延分調整"
+	if a.Balance != 2700 || len(a.Items) != 2 || a.Items[1].Description != adjusted ||
 		a.Items[1].Date != "2023-11-01" {
 		t.Errorf("A's ledger = %+v, want September then a 700 adjustment on 2023-11-01", a)
 	}

@@ -12,7 +12,8 @@ func TestCounterpartyRegistryIsValidatedAndAudited(t *testing.T) {
 		"id": "D", "name": "データブローカーD", "name_kana": "データブローカーディー",
 		"registration_number": "T7000012050002", "postal_code": "100-0001", "address": "東京都千代田区",
 		"billing_email": "billing@broker-d.example", "bank_code": "0001", "branch_code": "123",
-		"account_type": "ordinary", "account_number": "1234567", "account_holder_kana": "ｶ)ﾃﾞｰﾀﾌﾞﾛｰｶｰﾃﾞｨｰ",
+		"account_type": "ordinary", "account_number": "1234567",
+		"account_holder_kana": "ｶ)ﾃﾞｰﾀﾌﾞﾛｰｶｰﾃﾞｨｰ",
 	}
 	bad := map[string]string{}
 	for k, v := range valid {
@@ -74,7 +75,8 @@ func TestCounterpartyRegistryIsValidatedAndAudited(t *testing.T) {
 	if batch.errorCode() != "invalid_contracts" {
 		t.Errorf("contract with an inactive broker: HTTP %d %s, want invalid_contracts", batch.Status, batch.Body)
 	}
-	if resp := s.login("broker-a", testPassword).get("/api/v1/counterparties"); resp.Status != http.StatusForbidden {
+	a := s.login("broker-a", testPassword)
+	if resp := a.get("/api/v1/counterparties"); resp.Status != http.StatusForbidden {
 		t.Errorf("broker reading the registry: HTTP %d, want 403", resp.Status)
 	}
 }
@@ -83,7 +85,8 @@ func TestIssuingAnInvoiceMailsTheBillingContact(t *testing.T) {
 	s := newStack(t)
 	op := s.login(testOperator, testPassword)
 	valid := map[string]string{"name": "データブローカーB", "billing_email": "billing@broker-b.example"}
-	if resp := op.send(http.MethodPatch, "/api/v1/counterparties/B", "application/json", mustJSON(t, valid)); resp.Status != http.StatusOK {
+	resp := op.send(http.MethodPatch, "/api/v1/counterparties/B", "application/json", mustJSON(t, valid))
+	if resp.Status != http.StatusOK {
 		t.Fatalf("setting B's billing contact: HTTP %d %s", resp.Status, resp.Body)
 	}
 	inv := op.mustBill(t, op.post("/api/v1/invoices", map[string]any{"broker_id": "B", "amount": 700,

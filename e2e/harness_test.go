@@ -101,7 +101,7 @@ func newStackFor(t testing.TB, o stackOptions) *stack {
 
 	tc := startTemporal(t, log)
 	taskQueue := "e2e-" + strings.ReplaceAll(t.Name(), "/", "-")
-	w, err := app.StartWorker(st, tc, log, app.WorkerOptions{Now: clk.Now, TaskQueue: taskQueue})
+	w, err := app.StartWorker(st, tc, app.WorkerOptions{Log: log, Now: clk.Now, TaskQueue: taskQueue})
 	if err != nil {
 		t.Fatalf("starting worker: %v", err)
 	}

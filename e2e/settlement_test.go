@@ -59,7 +59,8 @@ func TestSeedSettlementExampleThroughTheAPI(t *testing.T) {
 			t.Errorf("entry %d = %+v, want %d on %s (running %d)", i, e, wantAmounts[i], wantDates[i], running)
 		}
 	}
-	if page.Items[2].CreatedBy != "operator:"+testOperator || page.Items[0].CreatedBy != "workflow:close-2023-09" {
+	byOperator, byClosing := page.Items[2].CreatedBy, page.Items[0].CreatedBy
+	if byOperator != "operator:"+testOperator || byClosing != "workflow:close-2023-09" {
 		t.Errorf("created_by = %q and %q", page.Items[2].CreatedBy, page.Items[0].CreatedBy)
 	}
 }

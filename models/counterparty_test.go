@@ -35,7 +35,8 @@ func TestCounterpartyFieldRules(t *testing.T) {
 		{"bank", ValidBankCode, []string{"0001"}, []string{"001", "00001", "a001"}},
 		{"branch", ValidBranchCode, []string{"123"}, []string{"12", "1234"}},
 		{"account", ValidAccountNumber, []string{"1234567"}, []string{"123456", "12345678"}},
-		{"kana", ValidKana, []string{"データブローカーエー", "ｶ)ﾃﾞｰﾀ", "カブシキガイシャ　エー"},
+		{"kana", ValidKana,
+			[]string{"データブローカーエー", "ｶ)ﾃﾞｰﾀ", "カブシキガイシャ　エー"},
 			[]string{"", "データ<b>", "山田"}},
 	}
 	for _, c := range checks {

@@ -37,8 +37,8 @@ func (b BatchStatus) Finished() bool {
 }
 
 // Submit sends one batch and returns the HTTP status and the batch status.
-func (c *Client) Submit(ctx context.Context, requestID string, contracts []Contract) (int, BatchStatus, error) {
-	body, err := json.Marshal(map[string]any{"request_id": requestID, "contracts": contracts})
+func (c *Client) Submit(ctx context.Context, id string, contracts []Contract) (int, BatchStatus, error) {
+	body, err := json.Marshal(map[string]any{"request_id": id, "contracts": contracts})
 	if err != nil {
 		return 0, BatchStatus{}, fmt.Errorf("encoding batch: %w", err)
 	}

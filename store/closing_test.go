@@ -141,7 +141,8 @@ func TestLateContractIsAdjustedOnceAtTheNextClosing(t *testing.T) {
 	}
 	adj := entries[1]
 	if adj.Kind != store.EntryAdjustment || adj.Amount != 700 ||
-		adj.Description != "2023年度9月取引収支 遅延分調整" || adj.EntryDate.Format(time.DateOnly) != "2023-11-01" {
+		adj.Description != "2023年度9月取引収支 遅延分調整" ||
+		adj.EntryDate.Format(time.DateOnly) != "2023-11-01" {
 		t.Errorf("adjustment = %+v", adj)
 	}
 	if _, balance := ledger(t, st, "C"); balance != -700 {
@@ -200,7 +201,8 @@ func TestLedgerIsAppendOnlyAndReversible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rev.EntryDate, rev.Reason, rev.CreatedBy, rev.IdempotencyKey, rev.PostedAt = d, "wrong amount", "operator:x", "r1", t0
+	rev.EntryDate, rev.Reason, rev.CreatedBy = d, "wrong amount", "operator:x"
+	rev.IdempotencyKey, rev.PostedAt = "r1", t0
 	if _, _, err := st.PostEntry(ctx, rev); err != nil {
 		t.Fatalf("reversing: %v", err)
 	}

@@ -145,7 +145,9 @@ func (s *Store) UpdateCounterparty(ctx context.Context, c Counterparty) (Counter
 
 // SetCounterpartyActive activates or deactivates a broker. An inactive
 // broker's new contracts are refused; its history stays.
-func (s *Store) SetCounterpartyActive(ctx context.Context, id string, active bool, actor string, at time.Time) (Counterparty, error) {
+// change carries the id, the wanted Active flag, UpdatedBy and UpdatedAt.
+func (s *Store) SetCounterpartyActive(ctx context.Context, change Counterparty) (Counterparty, error) {
+	id, active, actor, at := change.ID, change.Active, change.UpdatedBy, change.UpdatedAt
 	var after Counterparty
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		before, err := counterpartyByID(tx, id)

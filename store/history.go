@@ -37,7 +37,7 @@ type MonthSummary struct {
 
 // History lists a broker's rows for a month, oldest first, one page at a
 // time.
-func (s *Store) History(ctx context.Context, brokerID string, m models.Month, limit, offset int) ([]HistoryRow, error) {
+func (s *Store) History(ctx context.Context, id string, m models.Month, n, skip int) ([]HistoryRow, error) {
 	var rows []HistoryRow
 	err := s.db.WithContext(ctx).Raw(`
 		SELECT h.contract_id, h.side, h.broker_id, b.name AS broker_name,
@@ -48,7 +48,7 @@ func (s *Store) History(ctx context.Context, brokerID string, m models.Month, li
 		JOIN organizations c ON c.id = h.counterparty_id
 		WHERE h.broker_id = ? AND h.trade_month = ?
 		ORDER BY h.traded_at, h.contract_id
-		LIMIT ? OFFSET ?`, brokerID, m.Date(), limit, offset).Scan(&rows).Error
+		LIMIT ? OFFSET ?`, id, m.Date(), n, skip).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("reading history: %w", err)
 	}

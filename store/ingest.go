@@ -29,15 +29,15 @@ const incomingSQL = `
 // stored; ids stored before with the same content count as duplicates; ids
 // stored before with other content are refused and kept as conflicts. It is
 // idempotent: a chunk processed before returns its recorded result.
-func (s *Store) StoreChunk(ctx context.Context, requestID string, chunkNo int, now time.Time) (ChunkResult, error) {
+func (s *Store) StoreChunk(ctx context.Context, id string, chunkNo int, now time.Time) (ChunkResult, error) {
 	var res ChunkResult
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		res, err = storeChunk(tx, requestID, chunkNo, now)
+		res, err = storeChunk(tx, id, chunkNo, now)
 		return err
 	})
 	if err != nil {
-		return ChunkResult{}, fmt.Errorf("storing chunk %d of %s: %w", chunkNo, requestID, err)
+		return ChunkResult{}, fmt.Errorf("storing chunk %d of %s: %w", chunkNo, id, err)
 	}
 	return res, nil
 }

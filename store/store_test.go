@@ -61,7 +61,8 @@ func contract(id, buyer, seller string, amount int64, at string) models.Contract
 		Amount: amount, TradedAt: ts}
 }
 
-func stage(t *testing.T, st *store.Store, requestID string, chunkSize int, cs ...models.Contract) store.Batch {
+func stage(t *testing.T, st *store.Store, id string, chunkSize int, cs ...models.Contract) store.Batch {
+	requestID := id
 	t.Helper()
 	b, created, err := st.CreateBatch(context.Background(), store.NewBatch{
 		RequestID: requestID, Digest: models.BatchDigest(cs), Contracts: cs, ChunkSize: chunkSize,

@@ -46,10 +46,21 @@ func BillWorkflowID(kind, id string) string {
 var ErrInvalidTransition = errors.New("this action is not allowed in the current status")
 
 // ErrSameOperator refuses a payment's approval by its registrant.
-var ErrSameOperator = errors.New("a payment must be approved by an operator who did not register or change it")
+var ErrSameOperator = errors.New(
+	"a payment must be approved by an operator who did not register or change it")
 
 // ErrNoDocument refuses issuing or paying without the PDF.
 var ErrNoDocument = errors.New("attach the PDF first")
+
+// Mails to the broker's billing contact.
+const (
+	issuedSubject   = "請求書 %s を発行しました"
+	issuedBody      = "請求書 %s（%d円、支払期限 %s）を発行しました。" + portalHint
+	reminderSubject = "【督促】請求書 %s のお支払い期限を過ぎています"
+	reminderBody    = "請求書 %s（%d円、支払期限 %s）の" +
+		"お支払いが確認できていません。\nお手続きをお願いいたします。"
+	portalHint = "清算機関ポータルでご確認ください。"
+)
 
 // billRules says, per kind, which statuses each action may start from and
 // which statuses end the lifecycle.
@@ -175,9 +186,8 @@ func (b *bill) markOverdue(ctx workflow.Context, id string) error {
 	b.state = next
 	alert(ctx, activities.AlertInvoiceOverdue, id,
 		fmt.Sprintf("invoice %s to %s is overdue (due %s)", b.state.Number, b.state.BrokerID, b.state.Date))
-	b.notify(ctx, id, "reminder", "【督促】請求書 "+b.state.Number+" のお支払い期限を過ぎています",
-		fmt.Sprintf("請求書 %s（%d円、支払期限 %s）のお支払いが確認できていません。\nお手続きをお願いいたします。",
-			b.state.Number, b.state.Amount, b.state.Date))
+	b.notify(ctx, id, "reminder", fmt.Sprintf(reminderSubject, b.state.Number),
+		fmt.Sprintf(reminderBody, b.state.Number, b.state.Amount, b.state.Date))
 	return nil
 }
 
@@ -244,9 +254,8 @@ func (b *bill) apply(ctx workflow.Context, ch activities.BillChange) (activities
 	}
 	b.state = next
 	if b.kind == KindInvoice && ch.Action == ActionIssue {
-		b.notify(ctx, ch.ID, "issued", "請求書 "+next.Number+" を発行しました",
-			fmt.Sprintf("請求書 %s（%d円、支払期限 %s）を発行しました。清算機関ポータルでご確認ください。",
-				next.Number, next.Amount, next.Date))
+		b.notify(ctx, ch.ID, "issued", fmt.Sprintf(issuedSubject, next.Number),
+			fmt.Sprintf(issuedBody, next.Number, next.Amount, next.Date))
 	}
 	return next, nil
 }

@@ -76,7 +76,8 @@ func newBillEnv(t *testing.T, db *billDB) *testsuite.TestWorkflowEnvironment {
 }
 
 // sendAction sends an action as an update and checks whether it is accepted.
-func sendAction(t *testing.T, env *testsuite.TestWorkflowEnvironment, kind string, ch activities.BillChange, wantErr error) {
+func sendAction(t *testing.T, env *testsuite.TestWorkflowEnvironment, kind string,
+	ch activities.BillChange, wantErr error) {
 	t.Helper()
 	env.UpdateWorkflow(BillUpdateName(kind, ch.Action), "", &testsuite.TestUpdateCallback{
 		OnReject: func(err error) {
@@ -111,7 +112,8 @@ func TestInvoiceBecomesOverdueAtItsDueDateThenIsPaid(t *testing.T) {
 		if db.state.Status != "overdue" {
 			t.Errorf("status on 2 December = %s, want overdue", db.state.Status)
 		}
-		sendAction(t, env, KindInvoice, activities.BillChange{ID: "i1", Action: ActionPay, PaidOn: "2023-12-02"}, nil)
+		pay := activities.BillChange{ID: "i1", Action: ActionPay, PaidOn: "2023-12-02"}
+		sendAction(t, env, KindInvoice, pay, nil)
 	}, 31*24*time.Hour)
 
 	env.ExecuteWorkflow(Invoice, BillInput{Draft: draft})

@@ -20,7 +20,8 @@ type chunkStub struct {
 	failures map[int]int
 }
 
-func (s *chunkStub) store(_ context.Context, in activities.StoreChunkInput) (activities.StoreChunkResult, error) {
+func (s *chunkStub) store(_ context.Context, in activities.StoreChunkInput) (
+	activities.StoreChunkResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls[in.ChunkNo]++

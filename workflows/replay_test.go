@@ -17,7 +17,8 @@ func TestReplayRecordedHistories(t *testing.T) {
 		t.Fatalf("no recorded histories in testdata (%v)", err)
 	}
 	replayer := worker.NewWorkflowReplayer()
-	for _, wf := range []any{Ingest, Close, CloseMonths, ScheduledClosing, Invoice, Payment, PostEntry, SendMail} {
+	all := []any{Ingest, Close, CloseMonths, ScheduledClosing, Invoice, Payment, PostEntry, SendMail}
+	for _, wf := range all {
 		replayer.RegisterWorkflow(wf)
 	}
 	for _, f := range files {

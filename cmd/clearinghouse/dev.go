@@ -97,7 +97,7 @@ func startDev(ctx context.Context, cfg *config.Config, demo bool, stack *devStac
 	if err != nil {
 		return err
 	}
-	apiAddr, err := startDevServices(ctx, cfg, demo, uiURL, stack)
+	apiAddr, err := startDevServices(ctx, cfg, demo, stack)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,8 @@ func startDevTemporal(ctx context.Context, cfg *config.Config, stack *devStack) 
 	return cfg.TemporalUIURL, nil
 }
 
-func startDevServices(ctx context.Context, cfg *config.Config, demo bool, uiURL string, stack *devStack) (string, error) {
+func startDevServices(ctx context.Context, cfg *config.Config, demo bool, stack *devStack) (string, error) {
+	uiURL := cfg.TemporalUIURL
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return "", err
@@ -175,7 +176,7 @@ func startDevServices(ctx context.Context, cfg *config.Config, demo bool, uiURL 
 	}
 	stack.defer_("Temporal client", func() error { tc.Close(); return nil })
 	reg := app.NewRegistry()
-	w, err := app.StartWorker(st, tc, stack.log, app.WorkerOptions{Registry: reg})
+	w, err := app.StartWorker(st, tc, app.WorkerOptions{Log: stack.log, Registry: reg})
 	if err != nil {
 		return "", err
 	}

@@ -104,7 +104,8 @@ func runWorker(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	reg := app.NewRegistry()
-	w, err := app.StartWorker(st, tc, log, app.WorkerOptions{Mailer: mailer, Registry: reg})
+	opts := app.WorkerOptions{Log: log, Mailer: mailer, Registry: reg}
+	w, err := app.StartWorker(st, tc, opts)
 	if err != nil {
 		return err
 	}
