@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -135,12 +138,12 @@ func (s *Server) newBill(c *gin.Context, kind string, req billRequest) (activiti
 	if err != nil {
 		return activities.NewBill{}, err
 	}
-	id, err := auth.RandomToken(9)
+	id, err := billID(c, kind)
 	if err != nil {
 		return activities.NewBill{}, err
 	}
 	bill := activities.NewBill{
-		ID:       strings.ToLower(kind[:3]) + "_" + strings.NewReplacer("-", "x", "_", "y").Replace(id),
+		ID:       id,
 		BrokerID: broker, Amount: *req.Amount, PeriodFrom: from, PeriodTo: to, Date: day,
 		CreatedBy: actor(c),
 	}
@@ -169,6 +172,32 @@ func (s *Server) billBroker(ctx context.Context, id *string) (string, error) {
 	return org.ID, err
 }
 
+// billID names a new bill: from the request's Idempotency-Key when it sends
+// one (so that a registration sent again finds the first), else at random.
+func billID(c *gin.Context, kind string) (string, error) {
+	prefix := kind[:3] + "_"
+	key := c.GetHeader("Idempotency-Key")
+	if key == "" {
+		id, err := auth.RandomToken(9)
+		return prefix + strings.NewReplacer("-", "x", "_", "y").Replace(id), err
+	}
+	if !idempotencyKeyPattern.MatchString(key) {
+		return "", badRequest(CodeInvalidParameter, idempotencyKeyHelp)
+	}
+	sum := sha256.Sum256([]byte(actor(c) + "\x00" + key))
+	return prefix + "k" + hex.EncodeToString(sum[:9]), nil
+}
+
+// sameBill tells whether a stored bill is the one a repeated registration
+// asks for; an Idempotency-Key reused for another bill is refused.
+func sameBill(broker string, amount int64, createdBy string, draft activities.NewBill) error {
+	if broker == draft.BrokerID && amount == draft.Amount && createdBy == draft.CreatedBy {
+		return nil
+	}
+	return newError(http.StatusConflict, CodeIdempotencyKeyReused,
+		"this Idempotency-Key was used for another registration")
+}
+
 // startBill starts a bill's lifecycle and waits until its draft is stored.
 func (s *Server) startBill(ctx context.Context, kind string, draft activities.NewBill) error {
 	wf := workflows.Invoice
@@ -178,12 +207,18 @@ func (s *Server) startBill(ctx context.Context, kind string, draft activities.Ne
 	id := workflows.BillWorkflowID(kind, draft.ID)
 	opts := client.StartWorkflowOptions{
 		ID: id, TaskQueue: s.TaskQueue,
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.SearchAttributeState.ValueSet(workflows.StateProcessing)),
 	}
 	in := workflows.BillInput{Kind: kind, Draft: draft}
-	if _, err := s.Temporal.ExecuteWorkflow(ctx, opts, wf, in); err != nil {
+	_, err := s.Temporal.ExecuteWorkflow(ctx, opts, wf, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil // registered before, and its lifecycle has ended since
+	}
+	if err != nil {
 		return fmt.Errorf("starting %s: %w", id, err)
 	}
 	return s.updateBill(ctx, kind, draft.ID, workflows.ActionCreated, nil)

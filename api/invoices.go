@@ -27,14 +27,14 @@ type invoiceView struct {
 	DocumentSize   int64  `json:"document_size,omitempty"`
 	DocumentSHA256 string `json:"document_sha256,omitempty"`
 	Replaces       string `json:"replaces,omitempty"`
-	CreatedBy      string `json:"created_by"`
+	CreatedBy      string `json:"created_by,omitempty"`
 	CreatedAt      string `json:"created_at"`
 	IssuedAt       string `json:"issued_at,omitempty"`
 	PaidOn         string `json:"paid_on,omitempty"`
 	VoidedAt       string `json:"voided_at,omitempty"`
 	VoidReason     string `json:"void_reason,omitempty"`
 	LedgerEntryID  int64  `json:"ledger_entry_id,omitempty"`
-	WorkflowID     string `json:"workflow_id"`
+	WorkflowID     string `json:"workflow_id,omitempty"`
 	WorkflowURL    string `json:"workflow_url,omitempty"`
 }
 
@@ -53,6 +53,21 @@ func (s *Server) invoiceView(inv store.Invoice) invoiceView {
 	}
 }
 
+// forCaller leaves out, for brokers, who among the clearing house's staff
+// handled a bill and the links into the operators' Temporal Web UI.
+func forCaller[V invoiceView | paymentView](c *gin.Context, v V) V {
+	if session(c).Role != store.RoleBroker {
+		return v
+	}
+	switch view := any(&v).(type) {
+	case *invoiceView:
+		view.CreatedBy, view.WorkflowURL, view.WorkflowID = "", "", ""
+	case *paymentView:
+		view.CreatedBy, view.ApprovedBy, view.WorkflowURL, view.WorkflowID = "", "", "", ""
+	}
+	return v
+}
+
 func (s *Server) listInvoices(c *gin.Context) {
 	f, pg, err := readBillFilter(c, workflows.KindInvoice)
 	if err == nil {
@@ -69,7 +84,7 @@ func (s *Server) listInvoices(c *gin.Context) {
 	}
 	items := make([]invoiceView, 0, len(invoices))
 	for _, inv := range invoices {
-		items = append(items, s.invoiceView(inv))
+		items = append(items, forCaller(c, s.invoiceView(inv)))
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": pg.Number, "page_size": pg.Size})
 }
@@ -94,7 +109,7 @@ func (s *Server) getInvoice(c *gin.Context) {
 	if !ok {
 		return
 	}
-	view := gin.H{"invoice": s.invoiceView(inv)}
+	view := gin.H{"invoice": forCaller(c, s.invoiceView(inv))}
 	if session(c).Role == store.RoleOperator {
 		trail, err := s.Store.AuditTrail(c.Request.Context(), "invoice", inv.ID)
 		if err != nil {
@@ -132,10 +147,19 @@ func (s *Server) createInvoice(c *gin.Context) {
 		return
 	}
 	draft, err := s.newBill(c, workflows.KindInvoice, req)
-	if err == nil {
-		err = s.checkReplaces(c, req.Replaces, draft.BrokerID)
-	}
 	if err != nil {
+		fail(c, err)
+		return
+	}
+	if prior, err := s.Store.InvoiceByID(ctx, draft.ID); err == nil {
+		if err := sameBill(prior.BrokerID, prior.Amount, prior.CreatedBy, draft); err != nil {
+			fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, s.invoiceView(prior))
+		return
+	}
+	if err := s.checkReplaces(c, req.Replaces, draft.BrokerID); err != nil {
 		fail(c, err)
 		return
 	}

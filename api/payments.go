@@ -25,7 +25,7 @@ type paymentView struct {
 	HasStatement   bool   `json:"has_statement"`
 	DocumentSize   int64  `json:"document_size,omitempty"`
 	DocumentSHA256 string `json:"document_sha256,omitempty"`
-	CreatedBy      string `json:"created_by"`
+	CreatedBy      string `json:"created_by,omitempty"`
 	CreatedAt      string `json:"created_at"`
 	ApprovedBy     string `json:"approved_by,omitempty"`
 	ApprovedAt     string `json:"approved_at,omitempty"`
@@ -33,7 +33,7 @@ type paymentView struct {
 	VoidedAt       string `json:"voided_at,omitempty"`
 	VoidReason     string `json:"void_reason,omitempty"`
 	LedgerEntryID  int64  `json:"ledger_entry_id,omitempty"`
-	WorkflowID     string `json:"workflow_id"`
+	WorkflowID     string `json:"workflow_id,omitempty"`
 	WorkflowURL    string `json:"workflow_url,omitempty"`
 }
 
@@ -68,7 +68,7 @@ func (s *Server) listPayments(c *gin.Context) {
 	}
 	items := make([]paymentView, 0, len(payments))
 	for _, p := range payments {
-		items = append(items, s.paymentView(p))
+		items = append(items, forCaller(c, s.paymentView(p)))
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": pg.Number, "page_size": pg.Size})
 }
@@ -91,7 +91,7 @@ func (s *Server) getPayment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	view := gin.H{"payment": s.paymentView(p)}
+	view := gin.H{"payment": forCaller(c, s.paymentView(p))}
 	if session(c).Role == store.RoleOperator {
 		trail, err := s.Store.AuditTrail(c.Request.Context(), "payment", p.ID)
 		if err != nil {
@@ -125,6 +125,14 @@ func (s *Server) createPayment(c *gin.Context) {
 	draft, err := s.newBill(c, workflows.KindPayment, req)
 	if err != nil {
 		fail(c, err)
+		return
+	}
+	if prior, err := s.Store.PaymentByID(ctx, draft.ID); err == nil {
+		if err := sameBill(prior.BrokerID, prior.Amount, prior.CreatedBy, draft); err != nil {
+			fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, s.paymentView(prior))
 		return
 	}
 	if req.StatementPDF != nil {

@@ -284,3 +284,30 @@ func TestClosingDraftsInvoicesAndPayments(t *testing.T) {
 		t.Errorf("%d bills after a repeated closing request, want 3", n)
 	}
 }
+
+func TestRegistrationSentTwiceMakesOneBill(t *testing.T) {
+	s := newStack(t)
+	op := s.login(testOperator, testPassword)
+	register := func(amount int) response {
+		body := mustJSON(t, map[string]any{"broker_id": "B", "amount": amount, "due_date": "2099-01-31"})
+		return op.sendWith(http.MethodPost, "/api/v1/invoices", body,
+			map[string]string{"Idempotency-Key": "register-invoice-0001"})
+	}
+	first := op.mustBill(t, register(900), http.StatusCreated)
+	again := op.mustBill(t, register(900), http.StatusOK)
+	if again.ID != first.ID {
+		t.Errorf("the repeated registration made %s beside %s", again.ID, first.ID)
+	}
+	if resp := register(901); resp.errorCode() != "idempotency_key_reused" {
+		t.Errorf("the key reused for another invoice: HTTP %d %s, want idempotency_key_reused",
+			resp.Status, resp.Body)
+	}
+	if n := s.count("SELECT count(*) FROM invoices"); n != 1 {
+		t.Errorf("%d invoices, want 1", n)
+	}
+	op.mustBill(t, op.post("/api/v1/invoices/"+first.ID+"/void", map[string]string{"reason": "test"}),
+		http.StatusOK)
+	if resp := register(900); resp.Status != http.StatusOK {
+		t.Errorf("the registration sent again after its lifecycle ended: HTTP %d %s", resp.Status, resp.Body)
+	}
+}
