@@ -12,10 +12,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"clearinghouse/models"
 	"clearinghouse/store"
@@ -182,18 +179,9 @@ func invalidContracts(issues []models.ContractIssue) *apiError {
 // startIngestion starts the batch's workflow. Starting is idempotent: a
 // workflow already running or finished under the same id is left as it is.
 func (s *Server) startIngestion(ctx context.Context, b store.Batch) error {
-	opts := client.StartWorkflowOptions{
-		ID:                       b.WorkflowID,
-		TaskQueue:                s.TaskQueue,
-		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.SearchAttributeState.ValueSet(workflows.StateProcessing)),
-	}
 	in := workflows.IngestInput{RequestID: b.RequestID, Chunks: b.ChunkCount}
-	_, err := s.Temporal.ExecuteWorkflow(ctx, opts, workflows.Ingest, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if err == nil || errors.As(err, &started) {
+	err := workflows.StartIngest(ctx, s.Temporal, s.TaskQueue, in)
+	if err == nil {
 		return nil
 	}
 	s.log.Warn("ingestion not started", "request_id", b.RequestID, "error", err)

@@ -48,6 +48,8 @@ type stack struct {
 	DBURL    string
 	db       *sql.DB
 	clock    *clock
+	// taskQueue is where this stack's worker polls.
+	taskQueue string
 }
 
 // clock is a settable clock for the API and the activities.
@@ -129,6 +131,7 @@ func newStackFor(t testing.TB, o stackOptions) *stack {
 	t.Cleanup(func() { _ = db.Close() })
 	return &stack{
 		t: t, URL: "http://" + hs.Addr(), Store: st, Temporal: tc, DBURL: dbURL, db: db, clock: clk,
+		taskQueue: taskQueue,
 	}
 }
 

@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"testing"
 	"time"
@@ -12,7 +14,10 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"clearinghouse/api"
+	"clearinghouse/app"
+	"clearinghouse/models"
 	"clearinghouse/simulator"
+	"clearinghouse/store"
 )
 
 // sabotage makes every insert into contracts fail, as a broken database
@@ -164,4 +169,24 @@ func (s *stack) historySize(workflowID string) (events, largest int) {
 		largest = max(largest, proto.Size(ev))
 	}
 	return events, largest
+}
+
+// TestBatchLeftWithoutWorkflowIsResumed plays a crash between recording a
+// batch and starting its workflow: the sweeper starts it.
+func TestBatchLeftWithoutWorkflowIsResumed(t *testing.T) {
+	s := newStack(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	contracts := []models.Contract{{ContractID: "ORPHAN-1", BuyerID: "B", SellerID: "A", ItemCode: "x",
+		Amount: 10, TradedAt: time.Date(2023, 9, 1, 0, 0, 0, 0, time.UTC)}}
+	_, _, err := s.Store.CreateBatch(ctx, store.NewBatch{RequestID: "orphan-1",
+		Digest: models.BatchDigest(contracts), Contracts: contracts, ChunkSize: 10,
+		WorkflowID: "ingest-orphan-1", ReceivedAt: s.clock.now})
+	if err != nil {
+		t.Fatalf("recording the batch: %v", err)
+	}
+	go app.SweepBatches(ctx, s.Store, s.Temporal, s.taskQueue, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if st := s.waitBatch("orphan-1", "completed"); st.Stored != 1 {
+		t.Errorf("resumed batch = %+v, want 1 stored", st)
+	}
 }

@@ -184,6 +184,7 @@ func startDevServices(ctx context.Context, cfg *config.Config, demo bool, stack 
 	if err := app.EnsureClosingSchedule(ctx, tc, cfg.ClosingCron, ""); err != nil {
 		return "", err
 	}
+	go app.SweepBatches(ctx, st, tc, "", stack.log)
 	docs, err := app.OpenDocuments(ctx, cfg.S3Bucket, cfg.DataDir)
 	if err != nil {
 		return "", err

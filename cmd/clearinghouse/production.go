@@ -118,6 +118,7 @@ func runWorker(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := app.EnsureClosingSchedule(ctx, tc, cfg.ClosingCron, ""); err != nil {
 		return err
 	}
+	go app.SweepBatches(ctx, st, tc, "", log)
 	log.Info("worker running", "closing_cron", cfg.ClosingCron, "metrics", metrics.Addr())
 	<-ctx.Done()
 	return nil
