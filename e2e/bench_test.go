@@ -108,7 +108,7 @@ func (s *stack) timeBatches(b *testing.B, tag string, cs []simulator.Contract, s
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			resp := m.post("/api/v1/contract-batches", map[string]any{"request_id": id, "cs": batch})
+			resp := m.post("/api/v1/contract-batches", map[string]any{"request_id": id, "contracts": batch})
 			if resp.Status != want {
 				b.Errorf("batch %s: HTTP %d %.200s", id, resp.Status, resp.Body)
 			}
