@@ -145,5 +145,6 @@ func (s *Server) routes() *gin.Engine {
 	v1.GET("/mails", op, s.listMails)
 	v1.GET("/users", s.requireRole(store.RoleAdmin), s.listUsers)
 	v1.POST("/users", small, s.requireRole(store.RoleAdmin), s.createUser)
+	v1.PATCH("/users/:id", small, s.requireRole(store.RoleAdmin), s.updateUser)
 	return r
 }

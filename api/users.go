@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -128,4 +129,66 @@ func toUserItem(u store.User) userItem {
 		ID: u.ID, LoginID: u.LoginID, Role: u.Role, OrganizationID: u.OrganizationID,
 		Email: u.Email, Disabled: u.Disabled, CreatedAt: u.CreatedAt.UTC().Format(time.RFC3339),
 	}
+}
+
+type updateUserRequest struct {
+	Role           *string `json:"role"`
+	OrganizationID *string `json:"organization_id"`
+	Disabled       *bool   `json:"disabled"`
+}
+
+// updateUser changes an account's role, organisation or disabled flag
+// (admins only). Its sessions end, so the change takes effect at once; an
+// admin cannot disable or demote their own account.
+func (s *Server) updateUser(c *gin.Context) {
+	var req updateUserRequest
+	if err := bindJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		fail(c, newError(http.StatusNotFound, CodeNotFound, "no such user"))
+		return
+	}
+	ctx := c.Request.Context()
+	current, err := s.Store.UserByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		fail(c, newError(http.StatusNotFound, CodeNotFound, "no such user"))
+		return
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.checkUserChange(c, current, req); err != nil {
+		fail(c, err)
+		return
+	}
+	u, err := s.Store.UpdateUser(ctx, id, store.UserChange{
+		Role: req.Role, OrganizationID: req.OrganizationID, Disabled: req.Disabled,
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toUserItem(u))
+}
+
+func (s *Server) checkUserChange(c *gin.Context, current store.User, req updateUserRequest) error {
+	if current.ID == session(c).UserID && (req.Disabled != nil && *req.Disabled ||
+		req.Role != nil && *req.Role != current.Role) {
+		return badRequest(CodeInvalidParameter, "you cannot disable or change the role of your own account")
+	}
+	next := createUserRequest{
+		LoginID: current.LoginID, Password: "unchanged-password", Role: current.Role,
+		OrganizationID: current.OrganizationID,
+	}
+	if req.Role != nil {
+		next.Role = *req.Role
+	}
+	if req.OrganizationID != nil {
+		next.OrganizationID = *req.OrganizationID
+	}
+	return s.checkNewUser(c.Request.Context(), next)
 }

@@ -234,3 +234,43 @@ func (s *stack) mailedCode(to string) string {
 	s.t.Fatalf("no one-time code mailed to %s", to)
 	return ""
 }
+
+func TestAdminDisablesAndChangesAccounts(t *testing.T) {
+	s := newStack(t)
+	admin := s.login("admin", testPassword)
+	a := s.login("broker-a", testPassword)
+	var users struct {
+		Items []struct {
+			ID      int64  `json:"id"`
+			LoginID string `json:"login_id"`
+		} `json:"items"`
+	}
+	admin.get("/api/v1/users").decode(t, &users)
+	ids := map[string]int64{}
+	for _, u := range users.Items {
+		ids[u.LoginID] = u.ID
+	}
+	patch := func(login string, body map[string]any) response {
+		return admin.send(http.MethodPatch, "/api/v1/users/"+itoa(ids[login]), "application/json",
+			mustJSON(t, body))
+	}
+	if resp := patch("broker-a", map[string]any{"disabled": true}); resp.Status != http.StatusOK {
+		t.Fatalf("disable: HTTP %d %s", resp.Status, resp.Body)
+	}
+	if resp := a.get("/api/v1/auth/me"); resp.Status != http.StatusUnauthorized {
+		t.Errorf("session of a disabled account: HTTP %d, want 401", resp.Status)
+	}
+	if resp := patch("broker-b", map[string]any{"role": "operator"}); resp.errorCode() != "invalid_organization" {
+		t.Errorf("a broker made operator inside a broker: HTTP %d %s, want invalid_organization",
+			resp.Status, resp.Body)
+	}
+	if resp := patch("broker-b", map[string]any{"organization_id": "C"}); resp.Status != http.StatusOK {
+		t.Fatalf("moving broker-b to C: HTTP %d %s", resp.Status, resp.Body)
+	}
+	if page := s.login("broker-b", testPassword).history(t, "month=2023-09"); page.Broker.ID != "C" {
+		t.Errorf("broker-b now sees %s, want C", page.Broker.ID)
+	}
+	if resp := patch("admin", map[string]any{"disabled": true}); resp.Status != http.StatusBadRequest {
+		t.Errorf("an admin disabling itself: HTTP %d, want 400", resp.Status)
+	}
+}

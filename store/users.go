@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Roles a user can hold.
@@ -138,4 +140,46 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 		users[i] = r.toUser()
 	}
 	return users, nil
+}
+
+// UserChange is an admin's change of an account; nil fields stay.
+type UserChange struct {
+	Role           *string
+	OrganizationID *string
+	Disabled       *bool
+}
+
+// UpdateUser applies an admin's change and ends the user's sessions, so
+// that a new role or a disabled account takes effect at once.
+func (s *Store) UpdateUser(ctx context.Context, id int64, ch UserChange) (User, error) {
+	var out User
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var row userRow
+		if err := tx.Where("id = ?", id).Take(&row).Error; err != nil {
+			return notFound(err)
+		}
+		if ch.Role != nil {
+			row.Role = *ch.Role
+		}
+		if ch.OrganizationID != nil {
+			row.OrganizationID = *ch.OrganizationID
+		}
+		if ch.Disabled != nil {
+			row.Disabled = *ch.Disabled
+		}
+		err := tx.Exec(`UPDATE users SET role = ?, organization_id = ?, disabled = ? WHERE id = ?`,
+			row.Role, row.OrganizationID, row.Disabled, id).Error
+		if err != nil {
+			return err
+		}
+		if err := tx.Exec(`DELETE FROM sessions WHERE user_id = ?`, id).Error; err != nil {
+			return err
+		}
+		out = row.toUser()
+		return nil
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("updating user: %w", err)
+	}
+	return out, nil
 }
