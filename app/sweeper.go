@@ -20,9 +20,9 @@ const sweepEvery = 5 * time.Minute
 // ingestion of every batch still processing: starting is idempotent, so
 // only batches whose workflow never started (the API died between
 // recording and starting) are affected.
-func SweepBatches(ctx context.Context, st *store.Store, tc client.Client, taskQueue string, log *slog.Logger) {
+func SweepBatches(ctx context.Context, st *store.Store, tc client.Client, queue string, log *slog.Logger) {
 	for {
-		sweepOnce(ctx, st, tc, taskQueue, log)
+		sweepOnce(ctx, st, tc, queue, log)
 		select {
 		case <-ctx.Done():
 			return

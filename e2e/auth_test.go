@@ -260,7 +260,8 @@ func TestAdminDisablesAndChangesAccounts(t *testing.T) {
 	if resp := a.get("/api/v1/auth/me"); resp.Status != http.StatusUnauthorized {
 		t.Errorf("session of a disabled account: HTTP %d, want 401", resp.Status)
 	}
-	if resp := patch("broker-b", map[string]any{"role": "operator"}); resp.errorCode() != "invalid_organization" {
+	resp := patch("broker-b", map[string]any{"role": "operator"})
+	if resp.errorCode() != "invalid_organization" {
 		t.Errorf("a broker made operator inside a broker: HTTP %d %s, want invalid_organization",
 			resp.Status, resp.Body)
 	}
