@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 )
@@ -35,6 +36,10 @@ func decodeStrict(body []byte, v any) error {
 	// PostgreSQL text cannot hold NUL, and no field of ours needs it.
 	if bytes.Contains(body, []byte(`\u0000`)) || bytes.IndexByte(body, 0) >= 0 {
 		return badRequest(CodeInvalidBody, "text must not contain NUL characters")
+	}
+	// JSON decoding would quietly turn bad UTF-8 into U+FFFD.
+	if !utf8.Valid(body) {
+		return badRequest(CodeInvalidBody, "the body must be UTF-8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

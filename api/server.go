@@ -91,6 +91,11 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// The client address (for login throttling) is the connection's own:
+	// forwarding headers are trusted from no one, since anyone can send one.
+	// TODO: behind a load balancer, list it here so that throttling sees
+	// the real client; until then all clients behind it share one address.
+	_ = r.SetTrustedProxies(nil)
 	r.HandleMethodNotAllowed = true
 	r.Use(s.withRequestID, s.accessLog, recoverPanics, securityHeaders, refuseNUL)
 	r.NoRoute(func(c *gin.Context) {

@@ -209,6 +209,10 @@ func (s *Server) reverseEntry(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if d, _ := parseDate(date); d.Before(orig.EntryDate) {
+		fail(c, badRequest(CodeInvalidEntry, "a reversal cannot be dated before the entry it reverses"))
+		return
+	}
 	if !reversible(orig) {
 		fail(c, newError(http.StatusConflict, CodeNotReversible, "entries posted by a closing, an invoice "+
 			"or a payment are corrected there, not reversed here"))

@@ -2,14 +2,17 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"clearinghouse/documents"
+	"clearinghouse/simulator"
 )
 
 // pdfOfSize builds a well-formed PDF of exactly n bytes (n >= 200), padded
@@ -309,5 +312,41 @@ func TestRegistrationSentTwiceMakesOneBill(t *testing.T) {
 		http.StatusOK)
 	if resp := register(900); resp.Status != http.StatusOK {
 		t.Errorf("the registration sent again after its lifecycle ended: HTTP %d %s", resp.Status, resp.Body)
+	}
+}
+
+func TestConcurrentClosingsDraftABalanceOnce(t *testing.T) {
+	s := newStack(t)
+	var trades []simulator.Contract
+	for _, month := range []string{"2023-05", "2023-06", "2023-07"} {
+		trades = append(trades, simulator.Contract{ContractID: "F-" + month, BuyerID: "B",
+			SellerID: "A", ItemCode: "x", Amount: 1000, TradedAt: month + "-10T10:00:00+09:00"})
+	}
+	s.market().post("/api/v1/contract-batches", map[string]any{"request_id": "f", "contracts": trades})
+	s.waitBatch("f", "completed")
+	op := s.login(testOperator, testPassword)
+	var wg sync.WaitGroup
+	for _, month := range []string{"2023-05", "2023-06", "2023-07"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			op.post("/api/v1/closings", map[string]string{"month": month})
+		}()
+	}
+	wg.Wait()
+	for _, month := range []string{"2023-05", "2023-06", "2023-07"} {
+		s.waitClosed(op, month)
+	}
+	// Drafts start after the closings; wait until every closing's drafting
+	// has run, then count.
+	for _, id := range []string{"close-2023-05", "close-2023-06", "close-2023-07"} {
+		ctx := context.Background()
+		if err := s.Temporal.GetWorkflow(ctx, id, "").Get(ctx, nil); err != nil {
+			t.Fatalf("closing %s: %v", id, err)
+		}
+	}
+	open := `SELECT count(*) FROM payments WHERE broker_id = 'A' AND status IN ('draft', 'approved')`
+	if n := s.count(open); n > 1 {
+		t.Errorf("%d open drafted payments for A's one balance, want at most 1", n)
 	}
 }

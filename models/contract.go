@@ -20,6 +20,9 @@ const (
 	maxIDLength          = 128
 	maxBrokerIDLength    = 64
 	maxItemCodeLength    = 64
+	// MaxAmount caps one contract at a trillion yen: far above any real
+	// trade, and low enough that no month's sums can overflow.
+	MaxAmount = 1_000_000_000_000
 )
 
 // Validation codes reported per contract. They are part of the API.
@@ -143,6 +146,10 @@ func (p *contractParser) text(field string, maxLen int) string {
 		p.add(field, CodeTooLong, fmt.Sprintf("%s must be at most %d characters", field, maxLen))
 	case s != strings.TrimSpace(s) || strings.IndexFunc(s, unicode.IsControl) >= 0:
 		p.add(field, CodeInvalid, field+" must not contain control characters or edge spaces")
+	case strings.ContainsRune(s, utf8.RuneError) || strings.IndexFunc(s, invisible) >= 0:
+		// U+FFFD is what invalid UTF-8 or a lone surrogate decodes to: two
+		// different ids must not become one.
+		p.add(field, CodeInvalid, field+" must be valid text without invisible characters")
 	}
 	return s
 }
@@ -176,6 +183,9 @@ func (p *contractParser) yen(field, digits string) int64 {
 	if amount <= 0 {
 		p.add(field, CodeNotPositive, field+" must be greater than zero")
 	}
+	if amount > MaxAmount {
+		p.add(field, CodeOutOfRange, field+" must be at most 1,000,000,000,000 yen")
+	}
 	return amount
 }
 
@@ -189,8 +199,13 @@ func (p *contractParser) instant(field string) time.Time {
 		p.add(field, CodeInvalid, field+" must be an RFC 3339 timestamp with its zone")
 		return time.Time{}
 	}
-	if t.Year() < 2000 || t.Year() > 2999 {
-		p.add(field, CodeOutOfRange, field+" must be between the years 2000 and 2999")
+	if y := t.In(Tokyo).Year(); y < 2000 || y > 2999 {
+		p.add(field, CodeOutOfRange, field+" must be between the years 2000 and 2999 in Japan time")
+	}
+	// PostgreSQL keeps microseconds; a finer time would be rounded, maybe
+	// into another month.
+	if t.Nanosecond()%1000 != 0 {
+		p.add(field, CodeInvalid, field+" must be given to the microsecond at most")
 	}
 	return t
 }
@@ -205,6 +220,13 @@ func (p *contractParser) rejectUnknown() {
 			p.add(field, CodeUnknownField, field+" is not a contract field")
 		}
 	}
+}
+
+// invisible reports zero-width and direction marks, which would let two ids
+// that look the same differ.
+func invisible(r rune) bool {
+	return r >= 0x200B && r <= 0x200F || r >= 0x202A && r <= 0x202E ||
+		r >= 0x2066 && r <= 0x2069 || r == 0xFEFF
 }
 
 // CheckRepeats reports contract ids that appear more than once in a batch with

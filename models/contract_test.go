@@ -53,6 +53,16 @@ func TestParseContractRefusals(t *testing.T) {
 		{"unknown field", `{` + ok + `,"amount":1,"price":1}`, "price", CodeUnknownField},
 		{"year out of range", `{"contract_id":"C","buyer_id":"A","seller_id":"B","item_code":"x",` +
 			`"amount":1,"traded_at":"1999-09-21T10:00:00Z"}`, "traded_at", CodeOutOfRange},
+		{"year out of range in Japan time", `{"contract_id":"C","buyer_id":"A","seller_id":"B",` +
+			`"item_code":"x","amount":1,"traded_at":"2000-01-01T00:30:00+14:00"}`, "traded_at", CodeOutOfRange},
+		{"finer than a microsecond", `{"contract_id":"C","buyer_id":"A","seller_id":"B",` +
+			`"item_code":"x","amount":1,"traded_at":"2023-05-31T23:59:59.9999996+09:00"}`,
+			"traded_at", CodeInvalid},
+		{"amount above a trillion yen", `{` + ok + `,"amount":1000000000001}`, "amount", CodeOutOfRange},
+		{"lone surrogate in id", `{"contract_id":"MKT-\udc00","buyer_id":"A","seller_id":"B",` +
+			`"item_code":"x","amount":1,"traded_at":"2023-09-21T10:00:00Z"}`, "contract_id", CodeInvalid},
+		{"zero-width space in id", `{"contract_id":"MKT-\u200b1","buyer_id":"A","seller_id":"B",` +
+			`"item_code":"x","amount":1,"traded_at":"2023-09-21T10:00:00Z"}`, "contract_id", CodeInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -88,7 +88,7 @@ func (s *Store) CreateInvoice(ctx context.Context, inv Invoice) (Invoice, error)
 		return audit(tx, "invoice", inv.ID, "create", inv.CreatedBy, inv.CreatedAt, nil, out)
 	})
 	if isUniqueViolation(err) {
-		return Invoice{}, fmt.Errorf("the replaced invoice already has a correction: %w", ErrConflict)
+		return Invoice{}, fmt.Errorf("a correction or a drafted invoice already exists: %w", ErrConflict)
 	}
 	if err != nil {
 		return Invoice{}, fmt.Errorf("creating invoice: %w", err)

@@ -80,6 +80,9 @@ func (s *Store) CreatePayment(ctx context.Context, p Payment) (Payment, error) {
 		}
 		return audit(tx, "payment", p.ID, "create", p.CreatedBy, p.CreatedAt, nil, out)
 	})
+	if isUniqueViolation(err) {
+		return Payment{}, fmt.Errorf("a drafted payment is already open: %w", ErrConflict)
+	}
 	if err != nil {
 		return Payment{}, fmt.Errorf("creating payment: %w", err)
 	}
