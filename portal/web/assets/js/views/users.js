@@ -1,5 +1,6 @@
-// ユーザ管理: the portal's accounts, and registering a new one (with a
-// confirmation step) for system administrators.
+// ユーザ管理: the portal's accounts, changing or disabling one, and
+// registering a new one (each with a confirmation step) for system
+// administrators.
 
 import { apiGet } from '../api.js';
 import { fetchBrokers } from '../components/broker-picker.js';
@@ -9,6 +10,7 @@ import { el, replace } from '../dom.js';
 import { brokerLabel, dateJST } from '../format.js';
 import { roleLabel } from '../roles.js';
 import { currentUser } from '../session.js';
+import { userActions } from './user-actions.js';
 import { userForm } from './user-form.js';
 
 const columns = [
@@ -18,6 +20,7 @@ const columns = [
   { label: 'メールアドレス' },
   { label: '状態' },
   { label: '登録日' },
+  { label: '操作' },
 ];
 
 // renderUsers draws the list of users and the registration form.
@@ -30,7 +33,13 @@ export async function renderUsers({ root }) {
   const clearingHouse = { id: me.organization_id, name: me.organization_name };
   const brokers = await fetchBrokers();
   const organizations = [clearingHouse, ...brokers];
-  const reload = () => showUsers(list, organizations);
+  const orgName = (id) => {
+    const org = organizations.find((o) => o.id === id);
+    return brokerLabel(org ? org.name : '', id);
+  };
+  const ctx = { me, clearingHouse, brokers, orgName };
+  const reload = (notice = null) => showUsers(list, ctx, notice);
+  ctx.report = reload;
 
   root.append(el('section', { 'aria-labelledby': 'new-user-title' },
     el('h2', { id: 'new-user-title' }, 'ユーザ登録'),
@@ -38,23 +47,22 @@ export async function renderUsers({ root }) {
   await reload();
 }
 
-async function showUsers(list, organizations) {
+// showUsers (re)draws the list, led by notice (what the last change did)
+// when there is one; the notice takes focus so that it is read out.
+async function showUsers(list, ctx, notice) {
   const title = el('h2', { id: 'users-title' }, 'ユーザ一覧');
   let data;
   try {
     data = await apiGet('/users');
   } catch (err) {
-    replace(list, title, err.handled ? null : errorNotice(err));
+    replace(list, title, notice, err.handled ? null : errorNotice(err));
     return;
   }
   if (data.items.length === 0) {
     replace(list, title, emptyState('ユーザはまだいません。', '下の「ユーザ登録」から登録してください。'));
     return;
   }
-  const orgName = (id) => {
-    const org = organizations.find((o) => o.id === id);
-    return brokerLabel(org ? org.name : '', id);
-  };
+  const { orgName } = ctx;
   const rows = data.items.map((u) => [
     u.login_id,
     roleLabel(u.role),
@@ -62,6 +70,12 @@ async function showUsers(list, organizations) {
     u.email || '—',
     u.disabled ? el('span', { class: 'badge badge-disabled' }, '無効') : '有効',
     dateJST(u.created_at),
+    userActions(u, ctx),
   ]);
-  replace(list, title, dataTable({ caption: `${rows.length}人のユーザ`, columns, rows }));
+  replace(list, title, notice,
+    dataTable({ caption: `${rows.length}人のユーザ`, columns, rows }));
+  if (notice) {
+    notice.tabIndex = -1;
+    notice.focus();
+  }
 }
