@@ -210,8 +210,13 @@ func (s *Server) reverseEntry(c *gin.Context) {
 		return
 	}
 	if d, _ := parseDate(date); d.Before(orig.EntryDate) {
-		fail(c, badRequest(CodeInvalidEntry, "a reversal cannot be dated before the entry it reverses"))
-		return
+		// Without a date given, a reversal is dated today, or with the
+		// entry it reverses if that one is dated later.
+		if req.Date != "" {
+			fail(c, badRequest(CodeInvalidEntry, "a reversal cannot be dated before the entry it reverses"))
+			return
+		}
+		date = orig.EntryDate.Format(time.DateOnly)
 	}
 	if !reversible(orig) {
 		fail(c, newError(http.StatusConflict, CodeNotReversible, "entries posted by a closing, an invoice "+

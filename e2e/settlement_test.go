@@ -103,6 +103,10 @@ func TestSettlementEntriesAreValidatedAndReversible(t *testing.T) {
 		t.Fatalf("payout: HTTP %d %s, want 201 with amount -400", resp.Status, resp.Body)
 	}
 	path := "/api/v1/settlements/" + itoa(entry.ID) + "/reverse"
+	early := map[string]string{"reason": "金額誤り", "date": "2023-11-14"}
+	if resp := op.post(path, early); resp.errorCode() != "invalid_entry" {
+		t.Errorf("reversal dated before the entry: HTTP %d %s, want invalid_entry", resp.Status, resp.Body)
+	}
 	if resp := op.post(path, map[string]string{"reason": "金額誤り"}); resp.Status != http.StatusCreated {
 		t.Fatalf("reversal: HTTP %d %s", resp.Status, resp.Body)
 	}
