@@ -100,6 +100,15 @@ func parseDate(s string) (*time.Time, error) {
 	return &d, nil
 }
 
+// dates reads the change's new due or scheduled date and its payment date.
+func (ch BillChange) dates() (date, paidOn *time.Time, err error) {
+	if date, err = parseDate(ch.Date); err != nil {
+		return nil, nil, err
+	}
+	paidOn, err = parseDate(ch.PaidOn)
+	return date, paidOn, err
+}
+
 // CreateInvoice stores a draft invoice (once per id).
 func (a *Activities) CreateInvoice(ctx context.Context, in NewBill) (BillState, error) {
 	due, err := parseDate(in.Date)
@@ -138,11 +147,7 @@ func invoiceState(inv store.Invoice) BillState {
 
 // TransitionInvoice applies one change to an invoice.
 func (a *Activities) TransitionInvoice(ctx context.Context, in BillChange) (BillState, error) {
-	date, err := parseDate(in.Date)
-	if err != nil {
-		return BillState{}, err
-	}
-	paidOn, err := parseDate(in.PaidOn)
+	date, paidOn, err := in.dates()
 	if err != nil {
 		return BillState{}, err
 	}
@@ -187,11 +192,7 @@ func paymentState(p store.Payment) BillState {
 
 // TransitionPayment applies one change to a payment.
 func (a *Activities) TransitionPayment(ctx context.Context, in BillChange) (BillState, error) {
-	date, err := parseDate(in.Date)
-	if err != nil {
-		return BillState{}, err
-	}
-	paidOn, err := parseDate(in.PaidOn)
+	date, paidOn, err := in.dates()
 	if err != nil {
 		return BillState{}, err
 	}
