@@ -221,36 +221,19 @@ var invoiceTo = map[string]string{
 	"pay": InvoicePaid, "void": InvoiceVoid,
 }
 
+var invoiceLifecycle = lifecycle[Invoice]{
+	entity: "invoice", read: invoiceByID, from: invoiceFrom, to: invoiceTo,
+	status: func(inv Invoice) string { return inv.Status },
+}
+
 // TransitionInvoice applies a change in one transaction, with its audit
-// record. Applying the same change again (a retried activity) finds the
-// invoice already in the target status and changes nothing; paying posts
-// exactly one collection entry to the ledger.
+// record. Applying the same change again (a retried activity) changes
+// nothing; paying posts exactly one collection entry to the ledger.
 func (s *Store) TransitionInvoice(ctx context.Context, ch InvoiceChange) (Invoice, error) {
-	var out Invoice
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		before, err := invoiceByID(tx, ch.ID, true)
-		if err != nil {
-			return err
-		}
-		if before.Status == invoiceTo[ch.Action] && ch.Action != "update" {
-			out = before
-			return nil
-		}
-		if !contains(invoiceFrom[ch.Action], before.Status) {
-			return ErrInvalidTransition
-		}
-		if err := applyInvoice(tx, before, ch); err != nil {
-			return err
-		}
-		if out, err = invoiceByID(tx, ch.ID, false); err != nil {
-			return err
-		}
-		return audit(tx, "invoice", ch.ID, ch.Action, ch.Actor, ch.At, before, out)
+	st := step{id: ch.ID, action: ch.Action, actor: ch.Actor, at: ch.At}
+	return invoiceLifecycle.apply(ctx, s.db, st, func(tx *gorm.DB, inv Invoice) error {
+		return applyInvoice(tx, inv, ch)
 	})
-	if err != nil {
-		return Invoice{}, fmt.Errorf("invoice %s %s: %w", ch.ID, ch.Action, err)
-	}
-	return out, nil
 }
 
 func applyInvoice(tx *gorm.DB, inv Invoice, ch InvoiceChange) error {

@@ -155,35 +155,19 @@ var paymentTo = map[string]string{
 	"pay": PaymentPaid, "void": PaymentVoid,
 }
 
+var paymentLifecycle = lifecycle[Payment]{
+	entity: "payment", read: paymentByID, from: paymentFrom, to: paymentTo,
+	status: func(p Payment) string { return p.Status },
+}
+
 // TransitionPayment applies a change in one transaction with its audit
-// record; a repeated change finds the payment in its target status and
-// changes nothing, and paying posts exactly one payout entry.
+// record; a repeated change changes nothing, and paying posts exactly one
+// payout entry.
 func (s *Store) TransitionPayment(ctx context.Context, ch PaymentChange) (Payment, error) {
-	var out Payment
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		before, err := paymentByID(tx, ch.ID, true)
-		if err != nil {
-			return err
-		}
-		if before.Status == paymentTo[ch.Action] && ch.Action != "update" {
-			out = before
-			return nil
-		}
-		if !contains(paymentFrom[ch.Action], before.Status) {
-			return ErrInvalidTransition
-		}
-		if err := applyPayment(tx, before, ch); err != nil {
-			return err
-		}
-		if out, err = paymentByID(tx, ch.ID, false); err != nil {
-			return err
-		}
-		return audit(tx, "payment", ch.ID, ch.Action, ch.Actor, ch.At, before, out)
+	st := step{id: ch.ID, action: ch.Action, actor: ch.Actor, at: ch.At}
+	return paymentLifecycle.apply(ctx, s.db, st, func(tx *gorm.DB, p Payment) error {
+		return applyPayment(tx, p, ch)
 	})
-	if err != nil {
-		return Payment{}, fmt.Errorf("payment %s %s: %w", ch.ID, ch.Action, err)
-	}
-	return out, nil
 }
 
 func applyPayment(tx *gorm.DB, p Payment, ch PaymentChange) error {
