@@ -152,18 +152,21 @@ func readClosing(db *gorm.DB, m models.Month) (Closing, error) {
 // aggregateMonthSQL sums the month's contracts per broker into a temporary
 // table. It is a statement of its own, not part of the inserts below,
 // because PostgreSQL plans a query that writes without parallel workers,
-// and the month's scan is the closing's whole cost.
+// and the month's scan is the closing's whole cost. Sales and purchases are
+// grouped apart and joined, rather than grouped over a union of both sides,
+// so that each grouping runs in parallel over the month's rows.
 const aggregateMonthSQL = `
 CREATE TEMPORARY TABLE closing_agg ON COMMIT DROP AS
-WITH sides AS (
-    SELECT seller_id AS broker_id, amount AS sales, 0::bigint AS purchases, 1 AS sold
-    FROM contracts WHERE trade_month = @month
-    UNION ALL
-    SELECT buyer_id, 0, amount, 0 FROM contracts WHERE trade_month = @month
+WITH sold AS (
+    SELECT seller_id AS broker_id, sum(amount)::bigint AS sales, count(*) AS n
+    FROM contracts WHERE trade_month = @month GROUP BY seller_id
+), bought AS (
+    SELECT buyer_id AS broker_id, sum(amount)::bigint AS purchases, count(*) AS n
+    FROM contracts WHERE trade_month = @month GROUP BY buyer_id
 )
-SELECT broker_id, sum(sales)::bigint AS sales, sum(purchases)::bigint AS purchases,
-       count(*) AS rows, sum(sold) AS sold
-FROM sides GROUP BY broker_id`
+SELECT broker_id, coalesce(sold.sales, 0) AS sales, coalesce(bought.purchases, 0) AS purchases,
+       coalesce(sold.n, 0) + coalesce(bought.n, 0) AS rows, coalesce(sold.n, 0) AS sold
+FROM sold FULL JOIN bought USING (broker_id)`
 
 // closeMonthSQL records the closing and the balances from the aggregate,
 // and posts one ledger entry per broker.
