@@ -41,6 +41,9 @@ func decodeStrict(body []byte, v any) error {
 	if !utf8.Valid(body) {
 		return badRequest(CodeInvalidBody, "the body must be UTF-8")
 	}
+	if err := checkJSONKeys(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

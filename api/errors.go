@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"clearinghouse/store"
 )
 
 // Error codes of the API. They are stable: clients act on them.
@@ -49,6 +51,7 @@ const (
 	CodeInvalidCode          = "invalid_code"
 	CodeNotReversible        = "not_reversible"
 	CodeIdempotencyKeyReused = "idempotency_key_reused"
+	CodeDuplicateField       = "duplicate_field"
 )
 
 // apiError is an error the client caused or must know about: it carries its
@@ -85,7 +88,11 @@ type errorDetail struct {
 // else is logged once with the request id and answered with a bare 500.
 func fail(c *gin.Context, err error) {
 	var ae *apiError
-	if !errors.As(err, &ae) {
+	if !errors.As(err, &ae) && store.IsUnstorableText(err) {
+		requestLogger(c).Warn("text refused by the database", "error", err)
+		ae = badRequest(CodeInvalidParameter, "text must be UTF-8 without NUL characters")
+	}
+	if ae == nil {
 		requestLogger(c).Error("request failed", "error", err)
 		ae = newError(http.StatusInternalServerError, CodeInternal,
 			"the request failed; quote the request id when reporting it")

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
-	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -88,15 +90,46 @@ func securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// refuseNUL answers 400 to a path or query holding a NUL character, which
-// no id or filter of ours can contain and PostgreSQL text cannot store.
-func refuseNUL(c *gin.Context) {
-	if strings.ContainsRune(c.Request.URL.Path, 0) || strings.ContainsRune(c.Request.URL.RawQuery, 0) ||
-		strings.Contains(c.Request.URL.RawQuery, "%00") || strings.Contains(c.Request.URL.RawPath, "%00") {
-		fail(c, badRequest(CodeInvalidParameter, "the address must not contain NUL characters"))
+// refuseBadAddress answers 400 to a path or query that is not UTF-8 text,
+// before any handler looks it up in the database.
+func refuseBadAddress(c *gin.Context) {
+	u := c.Request.URL
+	if !addressText(u.Path) {
+		fail(c, badRequest(CodeInvalidParameter, "the path must be UTF-8 text without control characters"))
 		return
 	}
+	query, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		fail(c, badRequest(CodeInvalidParameter, "the query string is malformed"))
+		return
+	}
+	for name, values := range query {
+		ok := addressText(name)
+		for _, v := range values {
+			ok = ok && addressText(v)
+		}
+		if !ok {
+			fail(c, badRequest(CodeInvalidParameter,
+				"query parameters must be UTF-8 text without control characters"))
+			return
+		}
+	}
 	c.Next()
+}
+
+// addressText reports whether s, a decoded path or query value, can reach
+// a handler: PostgreSQL refuses invalid UTF-8 and NUL, and no id or filter
+// of ours holds control characters.
+func addressText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // limitBody caps a request body; reading past the cap fails with

@@ -97,7 +97,7 @@ func (s *Server) routes() *gin.Engine {
 	// the real client; until then all clients behind it share one address.
 	_ = r.SetTrustedProxies(nil)
 	r.HandleMethodNotAllowed = true
-	r.Use(s.withRequestID, s.accessLog, recoverPanics, securityHeaders, refuseNUL)
+	r.Use(s.withRequestID, s.accessLog, recoverPanics, securityHeaders, refuseBadAddress)
 	r.NoRoute(func(c *gin.Context) {
 		fail(c, newError(http.StatusNotFound, CodeRouteNotFound, "no such route"))
 	})

@@ -83,6 +83,12 @@ func TestSettlementEntriesAreValidatedAndReversible(t *testing.T) {
 			t.Errorf("%v: HTTP %d %s, want 400", body, resp.Status, resp.Body)
 		}
 	}
+	// A field named twice, in any case, is refused rather than read last-wins.
+	twice := `{"broker_id":"A","kind":"payout","amount":1,"Amount":7,"date":"2023-11-15","reason":"x"}`
+	resp := op.send(http.MethodPost, "/api/v1/settlements", "application/json", []byte(twice))
+	if resp.Status != http.StatusBadRequest || resp.errorCode() != "duplicate_field" {
+		t.Errorf("amount twice: HTTP %d %s, want 400 duplicate_field", resp.Status, resp.Body)
+	}
 	b := s.login("broker-b", testPassword)
 	if resp := b.post("/api/v1/settlements", map[string]any{"broker_id": "B", "kind": "collection",
 		"amount": 5, "date": "2023-11-15", "reason": "x"}); resp.Status != http.StatusForbidden {
@@ -92,7 +98,7 @@ func TestSettlementEntriesAreValidatedAndReversible(t *testing.T) {
 		t.Fatalf("%d entries stored by refused requests, want 0", n)
 	}
 
-	resp := op.post("/api/v1/settlements", map[string]any{"broker_id": "A", "kind": "payout",
+	resp = op.post("/api/v1/settlements", map[string]any{"broker_id": "A", "kind": "payout",
 		"amount": 400, "date": "2023-11-15", "reason": "払い出し"})
 	var entry struct {
 		ID     int64 `json:"id"`

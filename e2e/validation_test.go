@@ -70,6 +70,12 @@ func TestBadBatchesAreRefusedAndStoreNothing(t *testing.T) {
 			422, "invalid_contracts"},
 		{"one bad among good", "application/json", batchBody(seedContract,
 			strings.Replace(withField("amount", "0"), "V-1", "V-2", 1)), 422, "invalid_contracts"},
+		{"amount twice", "application/json", batchBody(strings.Replace(seedContract, `"amount":5000`,
+			`"amount":5000,"amount":500000`, 1)), 400, "duplicate_field"},
+		{"request id twice in other case", "application/json",
+			`{"request_id":"x","Request_ID":"y","contracts":[` + seedContract + `]}`, 400, "duplicate_field"},
+		{"unpaired surrogate", "application/json", batchBody(withField("item_code", `"a\ud800b"`)),
+			400, "invalid_body"},
 		{"oversized body", "application/json", `{"request_id":"x","contracts":[` +
 			strings.Repeat(" ", api.MaxBatchBody) + `]}`, 413, "body_too_large"},
 	}
@@ -133,5 +139,36 @@ func TestWrongMarketKeyIsRefused(t *testing.T) {
 		[]byte(batchBody(seedContract)))
 	if resp.Status != http.StatusUnauthorized {
 		t.Errorf("broker submitting: HTTP %d, want 401", resp.Status)
+	}
+}
+
+// Ids and filters that are not UTF-8 text are refused before they reach the
+// database, on every kind of route and for every kind of caller.
+func TestAddressesThatAreNotTextAreRefused(t *testing.T) {
+	s := newStack(t)
+	op := s.login(testOperator, testPassword)
+	broker := s.login("broker-a", testPassword)
+	market := s.market()
+	paths := map[*caller][]string{
+		op: {
+			"/api/v1/invoices/%FF", "/api/v1/payments/%C0%AF", "/api/v1/counterparties/%FF",
+			"/api/v1/settlements?broker_id=%FF", "/api/v1/counterparties?q=%FF",
+			"/api/v1/transactions?month=2023-09&broker_id=%FE", "/api/v1/invoices?broker_id=%0A",
+			"/api/v1/alerts?open=%1B", "/api/v1/invoices?%FF=1", "/api/v1/invoices?q=%zz",
+		},
+		broker: {"/api/v1/invoices/%FF", "/api/v1/payments/%FF/pdf", "/api/v1/transactions?month=%FF"},
+		market: {"/api/v1/contract-batches/%FF"},
+	}
+	for c, list := range paths {
+		for _, path := range list {
+			resp := c.get(path)
+			if resp.Status != http.StatusBadRequest || resp.errorCode() != "invalid_parameter" {
+				t.Errorf("GET %s: HTTP %d %.200s, want 400 invalid_parameter", path, resp.Status, resp.Body)
+			}
+		}
+	}
+	resp := op.post("/api/v1/contract-batches/%FF/retry", map[string]any{})
+	if resp.Status != http.StatusBadRequest {
+		t.Errorf("retry of a non-text id: HTTP %d %.200s, want 400", resp.Status, resp.Body)
 	}
 }

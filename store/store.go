@@ -123,6 +123,14 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
 }
 
+// IsUnstorableText reports an error PostgreSQL gives for text it cannot
+// hold (invalid UTF-8, NUL): the caller sent it, and the API refuses it
+// before it gets here; this is the last line.
+func IsUnstorableText(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "22021" || pgErr.Code == "22P05")
+}
+
 // notFound turns gorm's missing-row error into ours.
 func notFound(err error) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
