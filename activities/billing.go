@@ -18,6 +18,7 @@ const (
 	ErrTypeInvalidTransition = "InvalidTransition"
 	ErrTypeSameOperator      = "SameOperator"
 	ErrTypeNoDocument        = "NoDocument"
+	ErrTypeAmountChanged     = "AmountChanged"
 )
 
 // classifyBilling marks the billing errors retrying cannot fix.
@@ -26,6 +27,7 @@ func classifyBilling(err error) error {
 		store.ErrInvalidTransition: ErrTypeInvalidTransition,
 		store.ErrSameOperator:      ErrTypeSameOperator,
 		store.ErrNoDocument:        ErrTypeNoDocument,
+		store.ErrAmountChanged:     ErrTypeAmountChanged,
 	} {
 		if errors.Is(err, target) {
 			return temporal.NewNonRetryableApplicationError(err.Error(), kind, err)

@@ -70,6 +70,8 @@ type billRequest struct {
 type actionRequest struct {
 	PaidOn string `json:"paid_on"`
 	Reason string `json:"reason"`
+	// Amount is, for a payment's approval, the amount the approver checked.
+	Amount *int64 `json:"amount"`
 }
 
 func checkDate(field string, v *string, required bool) (string, error) {
@@ -254,6 +256,8 @@ func transitionError(err error) error {
 			return newError(http.StatusConflict, CodeSameOperator, workflows.ErrSameOperator.Error())
 		case activities.ErrTypeNoDocument:
 			return newError(http.StatusConflict, CodeDocumentMissing, workflows.ErrNoDocument.Error())
+		case activities.ErrTypeAmountChanged:
+			return newError(http.StatusConflict, CodeAmountChanged, workflows.ErrAmountChanged.Error())
 		}
 	}
 	msg := err.Error()
@@ -261,6 +265,7 @@ func transitionError(err error) error {
 		workflows.ErrInvalidTransition.Error(): CodeInvalidTransition,
 		workflows.ErrSameOperator.Error():      CodeSameOperator,
 		workflows.ErrNoDocument.Error():        CodeDocumentMissing,
+		workflows.ErrAmountChanged.Error():     CodeAmountChanged,
 		"workflow execution already completed": CodeInvalidTransition,
 		"Workflow completed before the Update": CodeInvalidTransition,
 	} {
@@ -286,6 +291,12 @@ func readAction(c *gin.Context, action string) (actionRequest, error) {
 		if _, err := parseDate(req.PaidOn); err != nil {
 			return req, badRequest(CodeInvalidBill, "paid_on: "+errBadDate.Error())
 		}
+	}
+	if action == workflows.ActionApprove && req.Amount == nil {
+		return req, badRequest(CodeInvalidBill, "amount is required to approve: the amount in yen you checked")
+	}
+	if action != workflows.ActionApprove && req.Amount != nil {
+		return req, badRequest(CodeInvalidBill, "amount is only sent to approve a payment")
 	}
 	if action == workflows.ActionVoid && strings.TrimSpace(req.Reason) == "" {
 		return req, badRequest(CodeInvalidBill, "reason is required to void")

@@ -52,6 +52,7 @@ const (
 	CodeNotReversible        = "not_reversible"
 	CodeIdempotencyKeyReused = "idempotency_key_reused"
 	CodeDuplicateField       = "duplicate_field"
+	CodeAmountChanged        = "amount_changed"
 )
 
 // apiError is an error the client caused or must know about: it carries its

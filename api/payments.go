@@ -222,6 +222,7 @@ func (s *Server) paymentAction(action string) gin.HandlerFunc {
 		}
 		s.runPaymentAction(c, p.ID, activities.BillChange{
 			ID: p.ID, Action: action, Actor: actor(c), PaidOn: req.PaidOn, Reason: req.Reason,
+			Amount: req.Amount,
 		})
 	}
 }

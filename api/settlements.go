@@ -45,10 +45,13 @@ type ledgerItem struct {
 	Kind        string `json:"kind"`
 	Month       string `json:"month,omitempty"`
 	Reverses    int64  `json:"reverses,omitempty"`
-	Reason      string `json:"reason,omitempty"`
-	CreatedBy   string `json:"created_by"`
 	PostedAt    string `json:"posted_at"`
+	// For operators only: who or what posted the entry, why, its workflow
+	// and whether it may be reversed here.
+	Reason      string `json:"reason,omitempty"`
+	CreatedBy   string `json:"created_by,omitempty"`
 	WorkflowURL string `json:"workflow_url,omitempty"`
+	Reversible  *bool  `json:"reversible,omitempty"`
 }
 
 type ledgerResponse struct {
@@ -74,26 +77,40 @@ func (s *Server) ledger(c *gin.Context) {
 	}
 	resp := ledgerResponse{Broker: orgRef{ID: broker.ID, Name: broker.Name},
 		Items: make([]ledgerItem, 0, len(entries)), Balance: balance, Sign: sign(balance)}
+	reversed := map[int64]bool{}
 	for _, e := range entries {
-		resp.Items = append(resp.Items, s.ledgerItem(e))
+		if e.Reverses != nil {
+			reversed[*e.Reverses] = true
+		}
+	}
+	operator := session(c).Role == store.RoleOperator
+	for _, e := range entries {
+		item := toLedgerItem(e)
+		if operator {
+			item = s.operatorLedgerItem(e, reversible(e) && !reversed[e.ID])
+		}
+		resp.Items = append(resp.Items, item)
 	}
 	c.JSON(http.StatusOK, resp)
 }
 
-// ledgerItem shows an entry, linked to the workflow that posted it.
-func (s *Server) ledgerItem(e store.Entry) ledgerItem {
+// operatorLedgerItem shows an entry to an operator: with who posted it and
+// why, linked to the workflow that posted it.
+func (s *Server) operatorLedgerItem(e store.Entry, canReverse bool) ledgerItem {
 	item := toLedgerItem(e)
+	item.Reason, item.CreatedBy, item.Reversible = e.Reason, e.CreatedBy, &canReverse
 	if id, ok := strings.CutPrefix(e.CreatedBy, "workflow:"); ok {
 		item.WorkflowURL = s.workflowURL(id)
 	}
 	return item
 }
 
+// toLedgerItem shows an entry as its broker sees it.
 func toLedgerItem(e store.Entry) ledgerItem {
 	item := ledgerItem{
 		ID: e.ID, Date: e.EntryDate.Format(time.DateOnly), Description: e.Description,
-		Amount: e.Amount, Balance: e.Balance, Kind: e.Kind, Reason: e.Reason,
-		CreatedBy: e.CreatedBy, PostedAt: e.PostedAt.UTC().Format(time.RFC3339),
+		Amount: e.Amount, Balance: e.Balance, Kind: e.Kind,
+		PostedAt: e.PostedAt.UTC().Format(time.RFC3339),
 	}
 	if e.Month != nil {
 		item.Month = e.Month.Format("2006-01")
@@ -219,8 +236,8 @@ func (s *Server) reverseEntry(c *gin.Context) {
 		date = orig.EntryDate.Format(time.DateOnly)
 	}
 	if !reversible(orig) {
-		fail(c, newError(http.StatusConflict, CodeNotReversible, "entries posted by a closing, an invoice "+
-			"or a payment are corrected there, not reversed here"))
+		fail(c, newError(http.StatusConflict, CodeNotReversible, "this entry cannot be reversed here: "+
+			"a closing's, an invoice's or a payment's entry is corrected there, and a reversal by a new entry"))
 		return
 	}
 	s.runPostEntry(c, activities.PostEntryInput{
@@ -233,7 +250,8 @@ func (s *Server) reverseEntry(c *gin.Context) {
 // only. A closing's figures stay as confirmed, and an invoice's or
 // payment's entry belongs to it.
 func reversible(e store.Entry) bool {
-	if e.Kind == store.EntryMonthlyBalance || e.Kind == store.EntryAdjustment {
+	switch e.Kind {
+	case store.EntryMonthlyBalance, store.EntryAdjustment, store.EntryReversal:
 		return false
 	}
 	return !strings.HasPrefix(e.IdempotencyKey, "invoice:") &&
@@ -303,7 +321,7 @@ func (s *Server) runPostEntry(c *gin.Context, in activities.PostEntryInput) {
 	if !res.Created {
 		status = http.StatusOK
 	}
-	c.JSON(status, s.ledgerItem(e))
+	c.JSON(status, s.operatorLedgerItem(e, reversible(e)))
 }
 
 func entryError(err error) error {

@@ -134,7 +134,8 @@ func TestPaymentNeedsTwoOperators(t *testing.T) {
 	p := op1.mustBill(t, op1.post("/api/v1/payments", map[string]any{
 		"broker_id": "A", "amount": 2000, "scheduled_on": "2023-10-31",
 	}), http.StatusCreated)
-	if resp := op1.post("/api/v1/payments/"+p.ID+"/approve", nil); resp.errorCode() != "same_operator" {
+	approve := map[string]int64{"amount": 2000}
+	if resp := op1.post("/api/v1/payments/"+p.ID+"/approve", approve); resp.errorCode() != "same_operator" {
 		t.Errorf("approval by the registrant: HTTP %d %s, want same_operator", resp.Status, resp.Body)
 	}
 	// An operator who changed the draft cannot approve it either.
@@ -145,8 +146,12 @@ func TestPaymentNeedsTwoOperators(t *testing.T) {
 	if patch.Status != http.StatusOK {
 		t.Fatalf("update: HTTP %d %s", patch.Status, patch.Body)
 	}
-	if resp := op3.post("/api/v1/payments/"+p.ID+"/approve", nil); resp.errorCode() != "same_operator" {
+	if resp := op3.post("/api/v1/payments/"+p.ID+"/approve", approve); resp.errorCode() != "same_operator" {
 		t.Errorf("approval by an operator who changed it: HTTP %d %s, want same_operator", resp.Status, resp.Body)
+	}
+	// The approver approves a documented payment, at the amount checked.
+	if resp := op2.post("/api/v1/payments/"+p.ID+"/approve", approve); resp.errorCode() != "document_missing" {
+		t.Errorf("approval without a statement: HTTP %d %s, want document_missing", resp.Status, resp.Body)
 	}
 	statement := pdfOfSize(5_900_000)
 	withDoc := op1.mustBill(t, op1.post("/api/v1/payments/"+p.ID+"/statement",
@@ -154,7 +159,20 @@ func TestPaymentNeedsTwoOperators(t *testing.T) {
 	if !withDoc.HasStatement {
 		t.Fatalf("statement not attached: %+v", withDoc)
 	}
-	approved := op2.mustBill(t, op2.post("/api/v1/payments/"+p.ID+"/approve", nil), http.StatusOK)
+	// The registrant raises the amount after the approver looked at it.
+	raised := op1.send(http.MethodPatch, "/api/v1/payments/"+p.ID, "application/json",
+		mustJSON(t, map[string]any{"amount": 2_500}))
+	if raised.Status != http.StatusOK {
+		t.Fatalf("update: HTTP %d %s", raised.Status, raised.Body)
+	}
+	if resp := op2.post("/api/v1/payments/"+p.ID+"/approve", approve); resp.errorCode() != "amount_changed" {
+		t.Errorf("approving a changed amount: HTTP %d %s, want amount_changed", resp.Status, resp.Body)
+	}
+	if resp := op2.post("/api/v1/payments/"+p.ID+"/approve", nil); resp.errorCode() != "invalid_bill" {
+		t.Errorf("approving without an amount: HTTP %d %s, want invalid_bill", resp.Status, resp.Body)
+	}
+	approve["amount"] = 2_500
+	approved := op2.mustBill(t, op2.post("/api/v1/payments/"+p.ID+"/approve", approve), http.StatusOK)
 	if approved.Status != "approved" || approved.ApprovedBy != "operator:operator2" {
 		t.Errorf("approved = %+v", approved)
 	}
@@ -163,13 +181,6 @@ func TestPaymentNeedsTwoOperators(t *testing.T) {
 	if again.errorCode() != "invalid_transition" {
 		t.Errorf("replacing the statement after approval: HTTP %d %s, want invalid_transition",
 			again.Status, again.Body)
-	}
-	bare := op1.mustBill(t, op1.post("/api/v1/payments", map[string]any{
-		"broker_id": "A", "amount": 1, "scheduled_on": "2023-10-31",
-	}), http.StatusCreated)
-	op2.mustBill(t, op2.post("/api/v1/payments/"+bare.ID+"/approve", nil), http.StatusOK)
-	if resp := op1.post("/api/v1/payments/"+bare.ID+"/pay", nil); resp.errorCode() != "document_missing" {
-		t.Errorf("paying without a statement: HTTP %d %s, want document_missing", resp.Status, resp.Body)
 	}
 	paidOn := map[string]string{"paid_on": "2023-10-31"}
 	paid := op1.mustBill(t, op1.post("/api/v1/payments/"+p.ID+"/pay", paidOn), http.StatusOK)
@@ -184,8 +195,8 @@ func TestPaymentNeedsTwoOperators(t *testing.T) {
 	if resp := b.get("/api/v1/payments/" + p.ID); resp.Status != http.StatusNotFound {
 		t.Errorf("broker B reading A's payment: HTTP %d, want 404", resp.Status)
 	}
-	if page := a.ledger(t, ""); page.Balance != -2000 || len(page.Items) != 1 {
-		t.Errorf("A's ledger = %+v, want one payout of -2,000", page)
+	if page := a.ledger(t, ""); page.Balance != -2500 || len(page.Items) != 1 {
+		t.Errorf("A's ledger = %+v, want one payout of -2,500", page)
 	}
 	_, largest := s.historySize(paid.WorkflowID)
 	if largest > 8192 {

@@ -33,6 +33,9 @@ type ledgerPage struct {
 		Balance     int64  `json:"balance"`
 		Kind        string `json:"kind"`
 		CreatedBy   string `json:"created_by"`
+		Reason      string `json:"reason"`
+		WorkflowURL string `json:"workflow_url"`
+		Reversible  *bool  `json:"reversible"`
 	} `json:"items"`
 }
 

@@ -59,9 +59,20 @@ func TestSeedSettlementExampleThroughTheAPI(t *testing.T) {
 			t.Errorf("entry %d = %+v, want %d on %s (running %d)", i, e, wantAmounts[i], wantDates[i], running)
 		}
 	}
+	// Who posted an entry and why is for operators; a broker sees the entry.
+	for _, e := range page.Items {
+		if e.CreatedBy != "" || e.Reason != "" || e.WorkflowURL != "" || e.Reversible != nil {
+			t.Errorf("broker A's entry %d shows operator details: %+v", e.ID, e)
+		}
+	}
+	page = op.ledger(t, "?broker_id=A")
 	byOperator, byClosing := page.Items[2].CreatedBy, page.Items[0].CreatedBy
 	if byOperator != "operator:"+testOperator || byClosing != "workflow:close-2023-09" {
 		t.Errorf("created_by = %q and %q", page.Items[2].CreatedBy, page.Items[0].CreatedBy)
+	}
+	if *page.Items[0].Reversible || !*page.Items[2].Reversible {
+		t.Errorf("closing entry %+v must not be reversible; collection %+v must be",
+			page.Items[0], page.Items[2])
 	}
 }
 
@@ -119,7 +130,11 @@ func TestSettlementEntriesAreValidatedAndReversible(t *testing.T) {
 	if resp := op.post(path, map[string]string{"reason": "again"}); resp.Status != http.StatusConflict {
 		t.Errorf("second reversal: HTTP %d %s, want 409", resp.Status, resp.Body)
 	}
-	if page := op.ledger(t, "?broker_id=A"); page.Balance != 0 || len(page.Items) != 2 {
-		t.Errorf("after reversal = %+v, want two entries summing to 0", page)
+	page := op.ledger(t, "?broker_id=A")
+	if page.Balance != 0 || len(page.Items) != 2 {
+		t.Fatalf("after reversal = %+v, want two entries summing to 0", page)
+	}
+	if *page.Items[0].Reversible || *page.Items[1].Reversible {
+		t.Errorf("a reversed entry and its reversal are offered for reversal: %+v", page.Items)
 	}
 }

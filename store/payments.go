@@ -21,6 +21,10 @@ const (
 // prepared the payment: paying out needs two people.
 var ErrSameOperator = fmt.Errorf("a payment must be approved by another operator: %w", ErrConflict)
 
+// ErrAmountChanged refuses an approval of an amount the payment no longer
+// has: the approver approves the figure they checked, not a later one.
+var ErrAmountChanged = fmt.Errorf("the payment's amount changed since it was checked: %w", ErrConflict)
+
 // Payment pays a broker the clearing house owes.
 type Payment struct {
 	ID             string     `json:"id"`
@@ -131,7 +135,7 @@ type PaymentChange struct {
 	Action string // update, statement, approve, pay, void
 	Actor  string
 	At     time.Time
-	// For update.
+	// For update: the new amount; for approve: the amount approved.
 	Amount      *int64
 	ScheduledOn *time.Time
 	Note        *string
@@ -181,6 +185,12 @@ func applyPayment(tx *gorm.DB, p Payment, ch PaymentChange) error {
 	case "approve":
 		if p.PreparedBy(ch.Actor) {
 			return ErrSameOperator
+		}
+		if ch.Amount == nil || *ch.Amount != p.Amount {
+			return ErrAmountChanged
+		}
+		if p.DocumentKey == nil {
+			return ErrNoDocument
 		}
 		return tx.Exec(`UPDATE payments SET status = 'approved', approved_by = ?, approved_at = ?
 			WHERE id = ?`, ch.Actor, ch.At, p.ID).Error

@@ -49,7 +49,11 @@ var ErrInvalidTransition = errors.New("this action is not allowed in the current
 var ErrSameOperator = errors.New(
 	"a payment must be approved by an operator who did not register or change it")
 
-// ErrNoDocument refuses issuing or paying without the PDF.
+// ErrAmountChanged refuses approving a payment whose amount is not the one
+// the approver checked.
+var ErrAmountChanged = errors.New("the payment's amount is not the one approved; check it again")
+
+// ErrNoDocument refuses issuing, approving or paying without the PDF.
 var ErrNoDocument = errors.New("attach the PDF first")
 
 // Mails to the broker's billing contact.
@@ -234,8 +238,12 @@ func (b *bill) validate(action string) func(workflow.Context, activities.BillCha
 		if b.kind == KindPayment && action == ActionApprove && preparedBy {
 			return ErrSameOperator
 		}
+		if b.kind == KindPayment && action == ActionApprove &&
+			(ch.Amount == nil || *ch.Amount != b.state.Amount) {
+			return ErrAmountChanged
+		}
 		needsDoc := (b.kind == KindInvoice && action == ActionIssue) ||
-			(b.kind == KindPayment && action == ActionPay)
+			(b.kind == KindPayment && (action == ActionApprove || action == ActionPay))
 		if needsDoc && !b.state.HasDoc {
 			return ErrNoDocument
 		}

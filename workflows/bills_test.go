@@ -50,6 +50,9 @@ func (d *billDB) transition(_ context.Context, ch activities.BillChange) (activi
 	if ch.Action == "update" || ch.Action == "statement" {
 		d.state.Preparers = append(d.state.Preparers, ch.Actor)
 	}
+	if ch.Action == "update" && ch.Amount != nil {
+		d.state.Amount = *ch.Amount
+	}
 	return d.state, nil
 }
 
@@ -155,17 +158,25 @@ func TestPaymentNeedsASecondOperator(t *testing.T) {
 	env := newBillEnv(t, db)
 	draft := activities.NewBill{ID: "p1", BrokerID: "A", Amount: 2000, Date: "2023-10-31",
 		CreatedBy: "operator:alice"}
-	amount := int64(2500)
+	amount, before := int64(2500), int64(2000)
 	steps := []struct {
 		change activities.BillChange
 		want   error
 	}{
-		{activities.BillChange{Action: ActionApprove, Actor: "operator:alice"}, ErrSameOperator},
+		{activities.BillChange{Action: ActionApprove, Actor: "operator:alice", Amount: &before},
+			ErrSameOperator},
 		{activities.BillChange{Action: ActionUpdate, Actor: "operator:carol", Amount: &amount}, nil},
-		{activities.BillChange{Action: ActionApprove, Actor: "operator:carol"}, ErrSameOperator},
+		{activities.BillChange{Action: ActionApprove, Actor: "operator:carol", Amount: &amount},
+			ErrSameOperator},
+		// Approval needs the statement, and approves the amount checked.
+		{activities.BillChange{Action: ActionApprove, Actor: "operator:bob", Amount: &amount},
+			ErrNoDocument},
 		{activities.BillChange{Action: ActionStatement, Actor: "operator:alice",
 			Doc: &activities.DocRef{Key: "s"}}, nil},
-		{activities.BillChange{Action: ActionApprove, Actor: "operator:bob"}, nil},
+		{activities.BillChange{Action: ActionApprove, Actor: "operator:bob", Amount: &before},
+			ErrAmountChanged},
+		{activities.BillChange{Action: ActionApprove, Actor: "operator:bob"}, ErrAmountChanged},
+		{activities.BillChange{Action: ActionApprove, Actor: "operator:bob", Amount: &amount}, nil},
 		{activities.BillChange{Action: ActionStatement, Doc: &activities.DocRef{Key: "t"}},
 			ErrInvalidTransition},
 		{activities.BillChange{Action: ActionPay}, nil},
