@@ -226,7 +226,12 @@ func (a *Activities) DraftBills(ctx context.Context, in DraftBillsInput) ([]Bill
 	if err != nil {
 		return nil, err
 	}
+	// Due at the end of the month the closing is due in; a closing run late
+	// (a backfill) still leaves the broker two weeks.
 	due := m.Next().Next().Start().AddDate(0, 0, -1).Format(time.DateOnly)
+	if soonest := models.DateJST(a.Now().AddDate(0, 0, minDraftTermDays)); due < soonest {
+		due = soonest
+	}
 	tag := strings.ReplaceAll(m.String(), "-", "")
 	var drafts []BillInputDraft
 	for _, p := range positions {
@@ -245,6 +250,9 @@ func (a *Activities) DraftBills(ctx context.Context, in DraftBillsInput) ([]Bill
 	}
 	return drafts, nil
 }
+
+// minDraftTermDays is the shortest term a drafted bill gives.
+const minDraftTermDays = 14
 
 // BillInputDraft is a proposed draft and its kind (invoice or payment).
 type BillInputDraft struct {

@@ -20,6 +20,7 @@ import (
 
 	"clearinghouse/activities"
 	"clearinghouse/auth"
+	"clearinghouse/models"
 	"clearinghouse/store"
 	"clearinghouse/workflows"
 )
@@ -308,6 +309,27 @@ func readAction(c *gin.Context, action string) (actionRequest, error) {
 		return req, textError(CodeInvalidBill, "reason")
 	}
 	return req, nil
+}
+
+// today is the current date in Japan time, YYYY-MM-DD.
+func (s *Server) today() string {
+	return models.DateJST(s.Now())
+}
+
+// checkPaidOn refuses a payment date in the future or before the bill
+// could be paid (issued, approved): the ledger entry takes that date.
+func (s *Server) checkPaidOn(paidOn string, since *time.Time, what string) error {
+	if paidOn == "" {
+		return nil
+	}
+	if paidOn > s.today() {
+		return badRequest(CodeInvalidBill, "paid_on cannot be later than today in Japan time")
+	}
+	if since != nil && paidOn < models.DateJST(*since) {
+		return badRequest(CodeInvalidBill, "paid_on cannot be before the day it was "+what+
+			" ("+models.DateJST(*since)+")")
+	}
+	return nil
 }
 
 // Statuses each kind of bill can be searched by.

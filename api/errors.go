@@ -53,6 +53,7 @@ const (
 	CodeIdempotencyKeyReused = "idempotency_key_reused"
 	CodeDuplicateField       = "duplicate_field"
 	CodeAmountChanged        = "amount_changed"
+	CodeDueDatePassed        = "due_date_passed"
 )
 
 // apiError is an error the client caused or must know about: it carries its

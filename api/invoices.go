@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -268,6 +269,15 @@ func (s *Server) invoiceAction(action string) gin.HandlerFunc {
 		}
 		inv, ok := s.visibleInvoice(c)
 		if !ok {
+			return
+		}
+		if err := s.checkPaidOn(req.PaidOn, inv.IssuedAt, "issued"); err != nil {
+			fail(c, err)
+			return
+		}
+		if due := inv.DueDate.Format(time.DateOnly); action == workflows.ActionIssue && due < s.today() {
+			fail(c, newError(http.StatusConflict, CodeDueDatePassed, "the due date "+due+
+				" has passed; change it before issuing"))
 			return
 		}
 		s.runInvoiceAction(c, inv.ID, activities.BillChange{

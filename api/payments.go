@@ -220,6 +220,10 @@ func (s *Server) paymentAction(action string) gin.HandlerFunc {
 		if !ok {
 			return
 		}
+		if err := s.checkPaidOn(req.PaidOn, p.ApprovedAt, "approved"); err != nil {
+			fail(c, err)
+			return
+		}
 		s.runPaymentAction(c, p.ID, activities.BillChange{
 			ID: p.ID, Action: action, Actor: actor(c), PaidOn: req.PaidOn, Reason: req.Reason,
 			Amount: req.Amount,

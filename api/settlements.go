@@ -158,6 +158,10 @@ func (s *Server) checkEntry(ctx context.Context, req entryRequest) (activities.P
 	if _, err := parseDate(req.Date); err != nil {
 		return activities.PostEntryInput{}, badRequest(CodeInvalidEntry, "date must be YYYY-MM-DD")
 	}
+	if req.Date > models.DateJST(s.Now()) {
+		return activities.PostEntryInput{}, badRequest(CodeInvalidEntry,
+			"date cannot be later than today in Japan time: money moved on the day it moved")
+	}
 	if err := checkReason(req.Reason); err != nil {
 		return activities.PostEntryInput{}, err
 	}
@@ -215,6 +219,9 @@ func (s *Server) reverseEntry(c *gin.Context) {
 		date = models.DateJST(s.Now())
 	} else if _, err := parseDate(date); err != nil {
 		fail(c, badRequest(CodeInvalidEntry, "date must be YYYY-MM-DD"))
+		return
+	} else if date > models.DateJST(s.Now()) {
+		fail(c, badRequest(CodeInvalidEntry, "a reversal cannot be dated later than today in Japan time"))
 		return
 	}
 	orig, err := s.Store.EntryByID(c.Request.Context(), id)

@@ -73,6 +73,13 @@ func TestInvoiceLifecycleWithPDF(t *testing.T) {
 	if resp := op.post("/api/v1/invoices/"+inv.ID+"/pay", nil); resp.errorCode() != "invalid_transition" {
 		t.Errorf("paying a draft: HTTP %d %s, want invalid_transition", resp.Status, resp.Body)
 	}
+	// An invoice whose due date has passed is not issued as it is.
+	stale := op.mustBill(t, op.post("/api/v1/invoices", map[string]any{
+		"broker_id": "B", "amount": 5000, "due_date": "2023-10-02", "pdf_base64": b64(pdfOfSize(300)),
+	}), http.StatusCreated)
+	if resp := op.post("/api/v1/invoices/"+stale.ID+"/issue", nil); resp.errorCode() != "due_date_passed" {
+		t.Errorf("issuing past its due date: HTTP %d %s, want due_date_passed", resp.Status, resp.Body)
+	}
 	issued := op.mustBill(t, op.post("/api/v1/invoices/"+inv.ID+"/issue", nil), http.StatusOK)
 	if issued.Status != "issued" || !strings.HasPrefix(issued.Number, "INV-2023-") {
 		t.Errorf("issued = %+v, want a number of fiscal 2023", issued)
@@ -107,12 +114,23 @@ func TestInvoiceLifecycleWithPDF(t *testing.T) {
 	}
 
 	paidOn := map[string]string{"paid_on": "2023-11-15"}
+	// A payment date later than today, or before the invoice was issued
+	// (2023-10-03), is refused: the collection entry takes that date.
+	if resp := op.post("/api/v1/invoices/"+inv.ID+"/pay", paidOn); resp.errorCode() != "invalid_bill" {
+		t.Errorf("paid tomorrow: HTTP %d %s, want invalid_bill", resp.Status, resp.Body)
+	}
+	s.clock.now = time.Date(2023, 11, 20, 3, 0, 0, 0, time.UTC)
+	op = s.login(testOperator, testPassword) // the session idled out meanwhile
+	early := map[string]string{"paid_on": "2023-10-02"}
+	if resp := op.post("/api/v1/invoices/"+inv.ID+"/pay", early); resp.errorCode() != "invalid_bill" {
+		t.Errorf("paid before issue: HTTP %d %s, want invalid_bill", resp.Status, resp.Body)
+	}
 	paid := op.mustBill(t, op.post("/api/v1/invoices/"+inv.ID+"/pay", paidOn), http.StatusOK)
 	again := op.post("/api/v1/invoices/"+inv.ID+"/pay", paidOn)
 	if paid.Status != "paid" || paid.LedgerEntryID == 0 || again.errorCode() != "invalid_transition" {
 		t.Errorf("paid = %+v; paying again: %s", paid, again.Body)
 	}
-	ledger := b.ledger(t, "")
+	ledger := s.login("broker-b", testPassword).ledger(t, "")
 	if ledger.Balance != 5000 || len(ledger.Items) != 1 || ledger.Items[0].Date != "2023-11-15" {
 		t.Errorf("B's ledger = %+v, want one collection of 5,000 on 2023-11-15", ledger)
 	}
@@ -183,6 +201,8 @@ func TestPaymentNeedsTwoOperators(t *testing.T) {
 			again.Status, again.Body)
 	}
 	paidOn := map[string]string{"paid_on": "2023-10-31"}
+	s.clock.now = time.Date(2023, 11, 1, 3, 0, 0, 0, time.UTC)
+	op1 = s.login(testOperator, testPassword)
 	paid := op1.mustBill(t, op1.post("/api/v1/payments/"+p.ID+"/pay", paidOn), http.StatusOK)
 	if paid.Status != "paid" {
 		t.Errorf("paid = %+v", paid)
@@ -296,6 +316,34 @@ func TestClosingDraftsInvoicesAndPayments(t *testing.T) {
 	op.post("/api/v1/closings", map[string]string{"month": "2023-09"})
 	if n := s.count("SELECT count(*) FROM invoices") + s.count("SELECT count(*) FROM payments"); n != 3 {
 		t.Errorf("%d bills after a repeated closing request, want 3", n)
+	}
+}
+
+// A closing run long after its month (a backfill) drafts bills that still
+// give the broker two weeks.
+func TestLateClosingDraftsBillsWithTwoWeeksToPay(t *testing.T) {
+	s := newStack(t)
+	s.submitExample("seed-1")
+	s.waitBatch("seed-1", "completed")
+	s.clock.now = time.Date(2024, 1, 31, 16, 0, 0, 0, time.UTC) // 2024-02-01 in Japan
+	op := s.login(testOperator, testPassword)
+	op.post("/api/v1/closings", map[string]string{"month": "2023-09"})
+	s.waitClosed(op, "2023-09")
+	var due string
+	for deadline := time.Now().Add(30 * time.Second); due == "" && time.Now().Before(deadline); {
+		var list struct {
+			Items []struct {
+				DueDate string `json:"due_date"`
+			} `json:"items"`
+		}
+		op.get("/api/v1/invoices").decode(t, &list)
+		if len(list.Items) == 1 {
+			due = list.Items[0].DueDate
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if due != "2024-02-15" {
+		t.Errorf("drafted invoice due %q, want 2024-02-15 (two weeks after the closing)", due)
 	}
 }
 

@@ -78,8 +78,10 @@ func TestSeedSettlementExampleThroughTheAPI(t *testing.T) {
 
 func TestSettlementEntriesAreValidatedAndReversible(t *testing.T) {
 	s := newStack(t)
+	s.clock.now = time.Date(2023, 11, 30, 15, 30, 0, 0, time.UTC) // 2023-12-01 in Japan
 	op := s.login(testOperator, testPassword)
 	bad := []map[string]any{
+		{"broker_id": "A", "kind": "payout", "amount": 5, "date": "2023-12-02", "reason": "future"},
 		{"broker_id": "A", "kind": "gift", "amount": 1, "date": "2023-11-15", "reason": "x"},
 		{"broker_id": "A", "kind": "payout", "amount": -5, "date": "2023-11-15", "reason": "x"},
 		{"broker_id": "A", "kind": "payout", "amount": 0, "date": "2023-11-15", "reason": "x"},
@@ -123,6 +125,10 @@ func TestSettlementEntriesAreValidatedAndReversible(t *testing.T) {
 	early := map[string]string{"reason": "金額誤り", "date": "2023-11-14"}
 	if resp := op.post(path, early); resp.errorCode() != "invalid_entry" {
 		t.Errorf("reversal dated before the entry: HTTP %d %s, want invalid_entry", resp.Status, resp.Body)
+	}
+	late := map[string]string{"reason": "金額誤り", "date": "2023-12-02"}
+	if resp := op.post(path, late); resp.errorCode() != "invalid_entry" {
+		t.Errorf("reversal dated tomorrow: HTTP %d %s, want invalid_entry", resp.Status, resp.Body)
 	}
 	if resp := op.post(path, map[string]string{"reason": "金額誤り"}); resp.Status != http.StatusCreated {
 		t.Fatalf("reversal: HTTP %d %s", resp.Status, resp.Body)
