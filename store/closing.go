@@ -44,6 +44,8 @@ type closingRow struct {
 	Contracts   int64
 	TotalSales  int64
 	SumBalances int64
+	// Adjustments is read by the queries that count them.
+	Adjustments int
 }
 
 func (r closingRow) toClosing() Closing {
@@ -51,7 +53,7 @@ func (r closingRow) toClosing() Closing {
 		Month: models.MonthFromDate(r.Month), WorkflowID: r.WorkflowID,
 		TriggeredBy: r.TriggeredBy, DueOn: r.DueOn, ClosedAt: r.ClosedAt,
 		Brokers: r.Brokers, Contracts: r.Contracts, TotalSales: r.TotalSales,
-		SumBalances: r.SumBalances,
+		SumBalances: r.SumBalances, Adjustments: r.Adjustments,
 	}
 }
 
@@ -226,8 +228,10 @@ func (s *Store) Closing(ctx context.Context, m models.Month) (Closing, error) {
 // Closings lists closed months, newest first.
 func (s *Store) Closings(ctx context.Context, limit int) ([]Closing, error) {
 	var rows []closingRow
-	err := s.db.WithContext(ctx).Raw(`SELECT * FROM month_closings ORDER BY month DESC LIMIT ?`,
-		limit).Scan(&rows).Error
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT mc.*, (SELECT count(*) FROM late_adjustments a WHERE a.closing_month = mc.month)
+		           AS adjustments
+		FROM month_closings mc ORDER BY month DESC LIMIT ?`, limit).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("listing closings: %w", err)
 	}

@@ -134,6 +134,11 @@ func TestLateContractIsAdjustedOnceAtTheNextClosing(t *testing.T) {
 		t.Errorf("October adjustments = %d, want 1", oct.Adjustments)
 	}
 	closeMonth(t, st, "2023-11")
+	list, err := st.Closings(ctx, 10)
+	if err != nil || len(list) != 3 || list[1].Month.String() != "2023-10" || list[1].Adjustments != 1 ||
+		list[0].Adjustments != 0 {
+		t.Errorf("closings = %+v, %v; want October listed with its one adjustment", list, err)
+	}
 
 	entries, balance := ledger(t, st, "A")
 	if len(entries) != 2 || balance != 5700 {
