@@ -20,6 +20,10 @@ type Mailer interface {
 	Send(ctx context.Context, to, subject, body string) error
 }
 
+// AlertMailNotSent is raised when a mail has nobody to go to: the broker
+// has no billing contact, and an operator must reach it another way.
+const AlertMailNotSent = "mail_not_sent"
+
 // SendMailInput is a mail and the key that makes sending it happen once.
 // Queued means the mail is already in the outbox under Key (its content
 // is read from there, not carried here).
@@ -37,8 +41,11 @@ type SendMailInput struct {
 // transactional.
 func (a *Activities) SendMail(ctx context.Context, in SendMailInput) error {
 	if in.To == "" && !in.Queued {
-		a.Log.Warn("mail not sent: no address", "subject", in.Subject)
-		return nil
+		return a.RaiseAlert(ctx, RaiseAlertInput{
+			Key: AlertMailNotSent + ":" + in.Key, Kind: AlertMailNotSent, Subject: in.Key,
+			Message: "「" + in.Subject + "」 was not sent: the broker has no billing e-mail address; " +
+				"register one under 取引先 and tell the broker another way",
+		})
 	}
 	m, err := a.Store.RecordMail(ctx, store.Mail{
 		IdempotencyKey: in.Key, ToAddress: in.To, Subject: in.Subject, Body: in.Body,

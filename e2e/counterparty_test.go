@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -102,5 +103,26 @@ func TestIssuingAnInvoiceMailsTheBillingContact(t *testing.T) {
 	op.get("/api/v1/mails").decode(t, &outbox)
 	if len(outbox.Items) != 1 || outbox.Items[0].To != "billing@broker-b.example" {
 		t.Errorf("outbox = %+v, want one mail to B's billing contact", outbox.Items)
+	}
+}
+
+// Without a billing contact, the mail an issue sends cannot go anywhere:
+// operators are told with an alert rather than a line in a log.
+func TestIssuingWithoutABillingContactRaisesAnAlert(t *testing.T) {
+	s := newStack(t)
+	op := s.login(testOperator, testPassword)
+	inv := op.mustBill(t, op.post("/api/v1/invoices", map[string]any{"broker_id": "B", "amount": 700,
+		"due_date": "2099-01-31", "pdf_base64": b64(pdfOfSize(400))}), http.StatusCreated)
+	op.mustBill(t, op.post("/api/v1/invoices/"+inv.ID+"/issue", nil), http.StatusOK)
+	var alerts struct {
+		Items []struct {
+			Kind    string `json:"kind"`
+			Subject string `json:"subject"`
+		} `json:"items"`
+	}
+	op.get("/api/v1/alerts?open=true").decode(t, &alerts)
+	if len(alerts.Items) != 1 || alerts.Items[0].Kind != "mail_not_sent" ||
+		!strings.Contains(alerts.Items[0].Subject, inv.ID) {
+		t.Errorf("open alerts = %+v, want one mail_not_sent for %s", alerts.Items, inv.ID)
 	}
 }

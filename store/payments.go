@@ -233,7 +233,7 @@ func payPayment(tx *gorm.DB, p Payment, ch PaymentChange) error {
 	}
 	entryID, err := postOnce(tx, Entry{
 		BrokerID: p.BrokerID, Kind: EntryPayout, Amount: -p.Amount, EntryDate: paidOn,
-		Description: "清算 引き出し（支払 " + p.ID + "）", Reason: "payment " + p.ID + " paid",
+		Description: "清算 引き出し（支払 " + p.ID + "）", Reason: "支払 " + p.ID + " の支払記録",
 		CreatedBy: ch.Actor, IdempotencyKey: "payment:" + p.ID + ":paid", PostedAt: ch.At,
 	})
 	if err != nil {
