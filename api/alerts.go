@@ -25,6 +25,10 @@ func (s *Server) listAlerts(c *gin.Context) {
 		return
 	}
 	openOnly := c.Query("open") == "true"
+	if v := c.Query("open"); v != "" && v != "true" && v != "false" {
+		fail(c, badRequest(CodeInvalidParameter, "open must be true or false"))
+		return
+	}
 	alerts, err := s.Store.Alerts(c.Request.Context(), openOnly, pg.Size, pg.offset())
 	if err != nil {
 		fail(c, err)

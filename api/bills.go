@@ -377,6 +377,11 @@ func readBillFilter(c *gin.Context, kind string) (store.BillFilter, page, error)
 	if f.AmountMin != nil && f.AmountMax != nil && *f.AmountMin > *f.AmountMax {
 		return f, pg, badRequest(CodeInvalidParameter, "amount_min must not be above amount_max")
 	}
+	for _, r := range [][2]*time.Time{{f.PeriodFrom, f.PeriodTo}, {f.DateFrom, f.DateTo}} {
+		if r[0] != nil && r[1] != nil && r[0].After(*r[1]) {
+			return f, pg, badRequest(CodeInvalidParameter, "a range's start must not be after its end")
+		}
+	}
 	return f, pg, nil
 }
 

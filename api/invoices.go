@@ -235,13 +235,18 @@ func (s *Server) updateInvoice(c *gin.Context) {
 
 // billPatch checks a draft's change; folder says which kind of bill it is.
 func (s *Server) billPatch(c *gin.Context, folder string, req billRequest) (activities.BillChange, error) {
-	date, pdf := req.DueDate, req.PDFBase64
+	date, pdf, other := req.DueDate, req.PDFBase64, [2]*string{req.ScheduledOn, req.StatementPDF}
 	if folder == "payments" {
-		date, pdf = req.ScheduledOn, req.StatementPDF
+		date, pdf, other = req.ScheduledOn, req.StatementPDF, [2]*string{req.DueDate, req.PDFBase64}
 	}
-	if req.BrokerID != nil || req.Replaces != nil || req.PeriodFrom != nil || req.PeriodTo != nil {
+	if req.BrokerID != nil || req.Replaces != nil || req.PeriodFrom != nil || req.PeriodTo != nil ||
+		other[0] != nil || other[1] != nil {
 		return activities.BillChange{}, badRequest(CodeInvalidBill,
 			"only the amount, date, note and PDF of a draft can change")
+	}
+	if req.Amount == nil && date == nil && req.Note == nil && pdf == nil {
+		return activities.BillChange{}, badRequest(CodeInvalidBill,
+			"send at least one of the amount, date, note or PDF to change")
 	}
 	day, err := checkDate("date", date, false)
 	if err == nil {

@@ -97,6 +97,8 @@ func (s *Server) routes() *gin.Engine {
 	// the real client; until then all clients behind it share one address.
 	_ = r.SetTrustedProxies(nil)
 	r.HandleMethodNotAllowed = true
+	// A path with a stray slash is a wrong path: a JSON 404, not a redirect.
+	r.RedirectTrailingSlash = false
 	r.Use(s.withRequestID, s.accessLog, recoverPanics, securityHeaders, refuseBadAddress)
 	r.NoRoute(func(c *gin.Context) {
 		fail(c, newError(http.StatusNotFound, CodeRouteNotFound, "no such route"))

@@ -172,3 +172,35 @@ func TestAddressesThatAreNotTextAreRefused(t *testing.T) {
 		t.Errorf("retry of a non-text id: HTTP %d %.200s, want 400", resp.Status, resp.Body)
 	}
 }
+
+// The same kind of mistake gets the same answer on every route.
+func TestMistakesAreAnsweredAlike(t *testing.T) {
+	s := newStack(t)
+	op := s.login(testOperator, testPassword)
+	for _, path := range []string{
+		"/api/v1/invoices?date_from=2024-01-01&date_to=2023-01-01",
+		"/api/v1/payments?period_from=2024-01-01&period_to=2023-01-01",
+		"/api/v1/invoices?amount_min=5&amount_max=4",
+		"/api/v1/alerts?open=maybe",
+	} {
+		if resp := op.get(path); resp.Status != http.StatusBadRequest || resp.errorCode() != "invalid_parameter" {
+			t.Errorf("GET %s: HTTP %d %.200s, want 400 invalid_parameter", path, resp.Status, resp.Body)
+		}
+	}
+	if resp := op.get("/api/v1/invoices/"); resp.Status != http.StatusNotFound ||
+		resp.errorCode() != "route_not_found" {
+		t.Errorf("GET with a trailing slash: HTTP %d %.200s, want a JSON 404", resp.Status, resp.Body)
+	}
+	inv := op.mustBill(t, op.post("/api/v1/invoices", map[string]any{
+		"broker_id": "B", "amount": 100, "due_date": "2099-01-31"}), http.StatusCreated)
+	for _, body := range []string{`{}`, `null`, `{"scheduled_on":"2099-02-01"}`,
+		`{"amount":5,"statement_pdf_base64":"JVBERi0="}`} {
+		resp := op.send(http.MethodPatch, "/api/v1/invoices/"+inv.ID, "application/json", []byte(body))
+		if resp.Status != http.StatusBadRequest {
+			t.Errorf("PATCH invoice %s: HTTP %d %.200s, want 400", body, resp.Status, resp.Body)
+		}
+	}
+	if n := s.count("SELECT count(*) FROM audit_log WHERE entity = 'invoice'"); n > 1 {
+		t.Errorf("%d audit records for one registration and refused changes, want at most 1", n)
+	}
+}
