@@ -216,6 +216,13 @@ func writeCounterparty(c *gin.Context, cp store.Counterparty, err error) {
 }
 
 func (s *Server) setCounterpartyActive(c *gin.Context) {
+	// The action takes no parameters: an empty body or {}.
+	if c.Request.ContentLength != 0 {
+		if err := bindJSON(c, &struct{}{}); err != nil {
+			fail(c, err)
+			return
+		}
+	}
 	active := strings.HasSuffix(c.FullPath(), "/activate")
 	change := store.Counterparty{ID: c.Param("id"), Active: active, UpdatedBy: actor(c), UpdatedAt: s.Now()}
 	cp, err := s.Store.SetCounterpartyActive(c.Request.Context(), change)

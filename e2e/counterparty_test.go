@@ -67,8 +67,23 @@ func TestCounterpartyRegistryIsValidatedAndAudited(t *testing.T) {
 		t.Errorf("history = %+v, want create then update with before and after", detail.History)
 	}
 
-	if resp := op.post("/api/v1/counterparties/D/deactivate", nil); resp.Status != http.StatusOK {
-		t.Fatalf("deactivate: HTTP %d %s", resp.Status, resp.Body)
+	// A change that changes nothing, or a second deactivation, is no event.
+	if patch := op.send(http.MethodPatch, "/api/v1/counterparties/D", "application/json",
+		mustJSON(t, valid)); patch.Status != http.StatusOK {
+		t.Fatalf("same update again: HTTP %d %s", patch.Status, patch.Body)
+	}
+	if resp := op.send(http.MethodPost, "/api/v1/counterparties/D/deactivate", "application/json",
+		[]byte(`{"active":`)); resp.Status != http.StatusBadRequest {
+		t.Errorf("deactivate with a malformed body: HTTP %d %s, want 400", resp.Status, resp.Body)
+	}
+	for range 2 {
+		if resp := op.post("/api/v1/counterparties/D/deactivate", nil); resp.Status != http.StatusOK {
+			t.Fatalf("deactivate: HTTP %d %s", resp.Status, resp.Body)
+		}
+	}
+	op.get("/api/v1/counterparties/D").decode(t, &detail)
+	if len(detail.History) != 3 || detail.History[2].Action != "deactivate" {
+		t.Errorf("history = %+v, want create, update, deactivate", detail.History)
 	}
 	batch := s.market().post("/api/v1/contract-batches", map[string]any{"request_id": "to-inactive",
 		"contracts": []map[string]any{{"contract_id": "X-1", "buyer_id": "D", "seller_id": "A",

@@ -126,6 +126,10 @@ func (s *Store) UpdateCounterparty(ctx context.Context, c Counterparty) (Counter
 		if err != nil {
 			return err
 		}
+		if c.sameDetails(before) {
+			updated = before // nothing changes, nothing to audit
+			return nil
+		}
 		if err := tx.Exec(`UPDATE organizations SET name = ? WHERE id = ?`, c.Name, c.ID).Error; err != nil {
 			return err
 		}
@@ -154,6 +158,10 @@ func (s *Store) SetCounterpartyActive(ctx context.Context, change Counterparty) 
 		if err != nil {
 			return err
 		}
+		if before.Active == active {
+			after = before // already so: nothing to change or audit
+			return nil
+		}
 		if err := tx.Exec(`UPDATE organizations SET active = ? WHERE id = ?`, active, id).Error; err != nil {
 			return err
 		}
@@ -170,6 +178,13 @@ func (s *Store) SetCounterpartyActive(ctx context.Context, change Counterparty) 
 		return Counterparty{}, fmt.Errorf("changing counterparty: %w", err)
 	}
 	return after, nil
+}
+
+// sameDetails reports whether c changes nothing of current but who and
+// when.
+func (c Counterparty) sameDetails(current Counterparty) bool {
+	c.Active, c.UpdatedAt, c.UpdatedBy = current.Active, current.UpdatedAt, current.UpdatedBy
+	return c == current
 }
 
 func upsertDetails(tx *gorm.DB, c Counterparty) error {
