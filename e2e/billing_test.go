@@ -41,6 +41,7 @@ type billView struct {
 	DocumentSize  int64  `json:"document_size"`
 	LedgerEntryID int64  `json:"ledger_entry_id"`
 	ApprovedBy    string `json:"approved_by"`
+	PaidOn        string `json:"paid_on"`
 	WorkflowID    string `json:"workflow_id"`
 }
 
@@ -407,5 +408,54 @@ func TestConcurrentClosingsDraftABalanceOnce(t *testing.T) {
 	open := `SELECT count(*) FROM payments WHERE broker_id = 'A' AND status IN ('draft', 'approved')`
 	if n := s.count(open); n > 1 {
 		t.Errorf("%d open drafted payments for A's one balance, want at most 1", n)
+	}
+}
+
+// Two operators recording an invoice's payment with different dates at
+// once: one is recorded, the other hears 409, as it would a moment later.
+func TestRacingPaymentsWithDifferentDatesRecordOne(t *testing.T) {
+	s := newStack(t)
+	op := s.login(testOperator, testPassword)
+	inv := op.mustBill(t, op.post("/api/v1/invoices", map[string]any{"broker_id": "B", "amount": 700,
+		"due_date": "2099-01-31", "pdf_base64": b64(pdfOfSize(400))}), http.StatusCreated)
+	op.mustBill(t, op.post("/api/v1/invoices/"+inv.ID+"/issue", nil), http.StatusOK)
+	s.clock.now = time.Date(2023, 10, 9, 23, 30, 0, 0, time.UTC) // 2023-10-10 08:30 in Japan
+	op = s.login(testOperator, testPassword)
+	dates := []string{"2023-10-05", "2023-10-06", "2023-10-07", "2023-10-08"}
+	statuses := make([]int, len(dates))
+	var wg sync.WaitGroup
+	for i, d := range dates {
+		wg.Go(func() {
+			statuses[i] = op.post("/api/v1/invoices/"+inv.ID+"/pay", map[string]string{"paid_on": d}).Status
+		})
+	}
+	wg.Wait()
+	ok := 0
+	for _, st := range statuses {
+		switch st {
+		case http.StatusOK:
+			ok++
+		case http.StatusConflict:
+		default:
+			t.Errorf("racing payment: HTTP %d", st)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("statuses %v: want exactly one 200 and the rest 409", statuses)
+	}
+	if n := s.count("SELECT count(*) FROM ledger_entries WHERE kind = 'collection'"); n != 1 {
+		t.Errorf("%d collection entries, want 1", n)
+	}
+
+	// Without a date, a payment is dated today in Japan, not by UTC.
+	other := op.mustBill(t, op.post("/api/v1/invoices", map[string]any{"broker_id": "B", "amount": 300,
+		"due_date": "2099-01-31", "pdf_base64": b64(pdfOfSize(400))}), http.StatusCreated)
+	op.mustBill(t, op.post("/api/v1/invoices/"+other.ID+"/issue", nil), http.StatusOK)
+	paid := op.mustBill(t, op.post("/api/v1/invoices/"+other.ID+"/pay", nil), http.StatusOK)
+	if paid.PaidOn != "2023-10-10" {
+		t.Errorf("paid_on = %q, want 2023-10-10 (today in Japan)", paid.PaidOn)
+	}
+	if again := op.post("/api/v1/invoices/"+other.ID+"/pay", nil); again.Status != http.StatusConflict {
+		t.Errorf("paying again: HTTP %d, want 409", again.Status)
 	}
 }

@@ -95,3 +95,11 @@ func (m Month) FiscalLabel() string {
 func DateJST(t time.Time) string {
 	return t.In(Tokyo).Format(time.DateOnly)
 }
+
+// DayJST is the calendar day of t in Japan, as a date value (midnight UTC,
+// as a date column reads): at 08:00 JST it is today, not yesterday's UTC
+// date.
+func DayJST(t time.Time) time.Time {
+	y, m, d := t.In(Tokyo).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

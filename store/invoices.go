@@ -291,7 +291,7 @@ func issueInvoice(tx *gorm.DB, inv Invoice, ch InvoiceChange) error {
 }
 
 func payInvoice(tx *gorm.DB, inv Invoice, ch InvoiceChange) error {
-	paidOn := ch.At
+	paidOn := models.DayJST(ch.At)
 	if ch.PaidOn != nil {
 		paidOn = *ch.PaidOn
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"clearinghouse/models"
 )
 
 // Payment statuses.
@@ -227,7 +229,7 @@ func payPayment(tx *gorm.DB, p Payment, ch PaymentChange) error {
 	if p.DocumentKey == nil {
 		return ErrNoDocument
 	}
-	paidOn := ch.At
+	paidOn := models.DayJST(ch.At)
 	if ch.PaidOn != nil {
 		paidOn = *ch.PaidOn
 	}
