@@ -2,6 +2,8 @@ package api
 
 import (
 	"unicode"
+
+	"clearinghouse/models"
 )
 
 // plainText reports whether s is text a person typed: no control
@@ -13,8 +15,7 @@ func plainText(s string, multiline bool) bool {
 		case multiline && (r == '\n' || r == '\r' || r == '\t'):
 		case unicode.IsControl(r):
 			return false
-		case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069,
-			r == 0xFEFF:
+		case models.Invisible(r):
 			return false
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -69,7 +70,7 @@ func (s *Server) checkNewUser(ctx context.Context, req createUserRequest) error 
 	switch {
 	case !organizationIDPattern.MatchString(req.LoginID):
 		return badRequest(CodeInvalidParameter, "login_id must be 1 to 64 letters, digits, '_' or '-'")
-	case len(req.Password) < 12 || len(req.Password) > 1024:
+	case utf8.RuneCountInString(req.Password) < 12 || utf8.RuneCountInString(req.Password) > 1024:
 		return badRequest(CodeInvalidParameter, "password must be 12 to 1024 characters")
 	case !slices.Contains(roles, req.Role):
 		return badRequest(CodeInvalidParameter, "role must be operator, broker or admin")

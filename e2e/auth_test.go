@@ -275,3 +275,24 @@ func TestAdminDisablesAndChangesAccounts(t *testing.T) {
 		t.Errorf("an admin disabling itself: HTTP %d, want 400", resp.Status)
 	}
 }
+
+// Accounts are told apart by their login id whatever its case, and a
+// password's length is counted in characters.
+func TestLoginIDsDifferInMoreThanCase(t *testing.T) {
+	s := newStack(t)
+	admin := s.login("admin", testPassword)
+	create := func(login, password string) response {
+		return admin.post("/api/v1/users", map[string]any{"login_id": login, "password": password,
+			"role": "broker", "organization_id": "A"})
+	}
+	if resp := create("OPERATOR", testPassword); resp.Status != http.StatusConflict ||
+		resp.errorCode() != "already_exists" {
+		t.Errorf("OPERATOR beside operator: HTTP %d %s, want 409 already_exists", resp.Status, resp.Body)
+	}
+	if resp := create("broker-a2", strings.Repeat("é", 600)); resp.Status != http.StatusCreated {
+		t.Errorf("a 600-character password: HTTP %d %s, want 201", resp.Status, resp.Body)
+	}
+	if resp := create("broker-a3", strings.Repeat("é", 11)); resp.Status != http.StatusBadRequest {
+		t.Errorf("an 11-character password: HTTP %d %s, want 400", resp.Status, resp.Body)
+	}
+}

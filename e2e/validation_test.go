@@ -200,6 +200,12 @@ func TestMistakesAreAnsweredAlike(t *testing.T) {
 			t.Errorf("PATCH invoice %s: HTTP %d %.200s, want 400", body, resp.Status, resp.Body)
 		}
 	}
+	for _, body := range []string{`{"name":"\u00ad"}`, `{"billing_email":"billing@b\u202e.example"}`} {
+		resp := op.send(http.MethodPatch, "/api/v1/counterparties/B", "application/json", []byte(body))
+		if resp.Status != http.StatusBadRequest {
+			t.Errorf("PATCH counterparty %s: HTTP %d %.200s, want 400", body, resp.Status, resp.Body)
+		}
+	}
 	if n := s.count("SELECT count(*) FROM audit_log WHERE entity = 'invoice'"); n > 1 {
 		t.Errorf("%d audit records for one registration and refused changes, want at most 1", n)
 	}

@@ -146,7 +146,7 @@ func (p *contractParser) text(field string, maxLen int) string {
 		p.add(field, CodeTooLong, fmt.Sprintf("%s must be at most %d characters", field, maxLen))
 	case s != strings.TrimSpace(s) || strings.IndexFunc(s, unicode.IsControl) >= 0:
 		p.add(field, CodeInvalid, field+" must not contain control characters or edge spaces")
-	case strings.ContainsRune(s, utf8.RuneError) || strings.IndexFunc(s, invisible) >= 0:
+	case strings.ContainsRune(s, utf8.RuneError) || strings.IndexFunc(s, Invisible) >= 0:
 		// U+FFFD is what invalid UTF-8 or a lone surrogate decodes to: two
 		// different ids must not become one.
 		p.add(field, CodeInvalid, field+" must be valid text without invisible characters")
@@ -222,11 +222,11 @@ func (p *contractParser) rejectUnknown() {
 	}
 }
 
-// invisible reports zero-width and direction marks, which would let two ids
-// that look the same differ.
-func invisible(r rune) bool {
-	return r >= 0x200B && r <= 0x200F || r >= 0x202A && r <= 0x202E ||
-		r >= 0x2066 && r <= 0x2069 || r == 0xFEFF
+// Invisible reports format characters (zero-width and direction marks,
+// soft hyphens, byte order marks), which would let two ids or names that
+// look the same differ, or a name look empty.
+func Invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r)
 }
 
 // CheckRepeats reports contract ids that appear more than once in a batch with

@@ -36,8 +36,15 @@ func ValidRegistrationNumber(s string) bool {
 	return int(digits[0]-'0') == 9-sum%9
 }
 
-// ValidEmail accepts a bare address (no display name).
+// ValidEmail accepts a bare address (no display name) of visible
+// characters: no invisible direction marks or zero-width characters that
+// would make one address look like another.
 func ValidEmail(s string) bool {
+	for _, r := range s {
+		if !unicode.IsGraphic(r) || Invisible(r) || unicode.IsSpace(r) {
+			return false
+		}
+	}
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && len(s) <= 254
 }

@@ -30,7 +30,8 @@ func TestCounterpartyFieldRules(t *testing.T) {
 		bad  []string
 	}{
 		{"email", ValidEmail, []string{"billing@broker.example"},
-			[]string{"", "not-an-address", "Name <a@b.example>", "a@b.example\n"}},
+			[]string{"", "not-an-address", "Name <a@b.example>", "a@b.example\n",
+				"billing@broker\u202e.example", "bill\u00ading@broker.example"}},
 		{"postal", ValidPostalCode, []string{"100-0001", "1000001"}, []string{"100-001", "abc-defg"}},
 		{"bank", ValidBankCode, []string{"0001"}, []string{"001", "00001", "a001"}},
 		{"branch", ValidBranchCode, []string{"123"}, []string{"12", "1234"}},
