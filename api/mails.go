@@ -2,9 +2,15 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"clearinghouse/auth"
 )
+
+// oneTimeCodeWithheld replaces a one-time code mail's body in the outbox.
+const oneTimeCodeWithheld = "（ワンタイムパスワードのため本文は表示しません）"
 
 type mailItem struct {
 	ID        int64  `json:"id"`
@@ -30,7 +36,11 @@ func (s *Server) listMails(c *gin.Context) {
 	}
 	items := make([]mailItem, 0, len(mails))
 	for _, m := range mails {
-		items = append(items, mailItem{ID: m.ID, To: m.ToAddress, Subject: m.Subject, Body: m.Body,
+		body := m.Body
+		if strings.HasPrefix(m.IdempotencyKey, auth.ChallengeMailPrefix) && !s.ShowOneTimeCodes {
+			body = oneTimeCodeWithheld
+		}
+		items = append(items, mailItem{ID: m.ID, To: m.ToAddress, Subject: m.Subject, Body: body,
 			Transport: m.Transport, CreatedAt: timeString(&m.CreatedAt), SentAt: timeString(m.SentAt)})
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "page": pg.Number, "page_size": pg.Size})

@@ -52,6 +52,11 @@ type Deps struct {
 	// Registry receives the API's metrics and is served at /metrics; nil
 	// means a private registry.
 	Registry *prometheus.Registry
+	// ShowOneTimeCodes lets the outbox listing show one-time login codes:
+	// only in dev, where the outbox is the only mailbox there is.
+	// Elsewhere an operator reading the outbox must not see another
+	// user's second factor.
+	ShowOneTimeCodes bool
 }
 
 // Server is the HTTP API.

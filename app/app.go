@@ -62,6 +62,8 @@ type APIOptions struct {
 	Documents     documents.Store
 	// Registry receives the API's metrics; nil makes a new one.
 	Registry *prometheus.Registry
+	// ShowOneTimeCodes shows one-time codes in the outbox listing (dev).
+	ShowOneTimeCodes bool
 }
 
 // NewAPI builds the HTTP API on st and tc, with its identity provider and
@@ -82,7 +84,7 @@ func NewAPI(st *store.Store, tc client.Client, log *slog.Logger, o APIOptions) *
 		MarketAPIKey: o.MarketAPIKey, SecureCookies: o.SecureCookies,
 		TemporalUIURL: o.TemporalUIURL, Namespace: o.Namespace, ChunkSize: o.ChunkSize,
 		TaskQueue: o.TaskQueue, Documents: o.Documents,
-		Registry: reg,
+		Registry: reg, ShowOneTimeCodes: o.ShowOneTimeCodes,
 	})
 }
 

@@ -40,6 +40,9 @@ type Challenge struct {
 	Key   string // for sending the mail once
 }
 
+// ChallengeMailPrefix starts the outbox key of every one-time code mail.
+const ChallengeMailPrefix = "otp:"
+
 // startChallenge makes a one-time code for a verified password of a user
 // whose address is not verified.
 func (s *Service) startChallenge(ctx context.Context, u store.User, now time.Time) (Challenge, error) {
@@ -70,7 +73,7 @@ func (s *Service) startChallenge(ctx context.Context, u store.User, now time.Tim
 	if err != nil {
 		return Challenge{}, err
 	}
-	return Challenge{Token: token, Code: code, Email: u.Email, Key: "otp:" + key}, nil
+	return Challenge{Token: token, Code: code, Email: u.Email, Key: ChallengeMailPrefix + key}, nil
 }
 
 func codeHash(token, code string) []byte {

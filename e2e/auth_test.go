@@ -149,6 +149,17 @@ func TestUnverifiedAddressSignsInWithAOneTimeCode(t *testing.T) {
 		t.Fatalf("first login: HTTP %d %s, want 202 with a challenge and no cookie", resp.Status, resp.Body)
 	}
 	code := s.mailedCode("c2@broker-c.example")
+	// An operator reading the outbox does not read another user's code.
+	var outbox struct {
+		Items []struct {
+			To   string `json:"to"`
+			Body string `json:"body"`
+		} `json:"items"`
+	}
+	s.login(testOperator, testPassword).get("/api/v1/mails").decode(t, &outbox)
+	if len(outbox.Items) != 1 || strings.Contains(outbox.Items[0].Body, code) {
+		t.Errorf("outbox = %+v: want the code's mail listed without the code", outbox.Items)
+	}
 	wrong := "000000"
 	if code == wrong {
 		wrong = "000001"

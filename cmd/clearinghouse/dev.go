@@ -192,6 +192,8 @@ func startDevServices(ctx context.Context, cfg *config.Config, demo bool, stack 
 	server := app.NewAPI(st, tc, stack.log, app.APIOptions{
 		MarketAPIKey: cfg.MarketAPIKey, TemporalUIURL: uiURL, Namespace: cfg.TemporalNamespace,
 		Documents: docs, Registry: reg,
+		// The outbox is dev's only mailbox: one-time codes are read there.
+		ShowOneTimeCodes: true,
 	})
 	httpServer, err := app.ServeHTTP(cfg.HTTPAddr, server.Handler())
 	if err != nil {
