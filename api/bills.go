@@ -35,19 +35,19 @@ func (s *Server) billRoutes(v1 *gin.RouterGroup) {
 	small := limitBody(maxDefaultBody)
 
 	v1.GET("/invoices", any, s.listInvoices)
-	v1.POST("/invoices", docs, op, s.createInvoice)
+	v1.POST("/invoices", docs, s.dropRefusedUploads, op, s.createInvoice)
 	v1.GET("/invoices/:id", any, s.getInvoice)
-	v1.PATCH("/invoices/:id", docs, op, s.updateInvoice)
+	v1.PATCH("/invoices/:id", docs, s.dropRefusedUploads, op, s.updateInvoice)
 	v1.GET("/invoices/:id/pdf", any, s.invoicePDF)
 	for _, action := range []string{workflows.ActionIssue, workflows.ActionPay, workflows.ActionVoid} {
 		v1.POST("/invoices/:id/"+action, small, op, s.invoiceAction(action))
 	}
 
 	v1.GET("/payments", any, s.listPayments)
-	v1.POST("/payments", docs, op, s.createPayment)
+	v1.POST("/payments", docs, s.dropRefusedUploads, op, s.createPayment)
 	v1.GET("/payments/:id", any, s.getPayment)
-	v1.PATCH("/payments/:id", docs, op, s.updatePayment)
-	v1.POST("/payments/:id/statement", docs, op, s.attachStatement)
+	v1.PATCH("/payments/:id", docs, s.dropRefusedUploads, op, s.updatePayment)
+	v1.POST("/payments/:id/statement", docs, s.dropRefusedUploads, op, s.attachStatement)
 	v1.GET("/payments/:id/statement", any, s.paymentStatement)
 	for _, action := range []string{workflows.ActionApprove, workflows.ActionPay, workflows.ActionVoid} {
 		v1.POST("/payments/:id/"+action, small, op, s.paymentAction(action))

@@ -81,6 +81,22 @@ func writeTemp(root *os.Root, key string, data []byte) (string, error) {
 	return name, nil
 }
 
+// Delete removes the document file under key.
+func (l *Local) Delete(ctx context.Context, key string) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(l.dir)
+	if err != nil {
+		return fmt.Errorf("opening document folder: %w", err)
+	}
+	defer root.Close()
+	if err := root.Remove(key); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing document file: %w", err)
+	}
+	return nil
+}
+
 // Get opens the document file under key.
 func (l *Local) Get(ctx context.Context, key string) (io.ReadCloser, int64, error) {
 	if err := checkKey(key); err != nil {

@@ -15,6 +15,10 @@ type Store interface {
 	// Get opens the document stored under key and gives its size in bytes.
 	// It returns ErrNotFound when there is none. The caller closes the reader.
 	Get(ctx context.Context, key string) (io.ReadCloser, int64, error)
+	// Delete removes the document under key: one stored for a request that
+	// was then refused, which no record refers to. A missing key is no
+	// error.
+	Delete(ctx context.Context, key string) error
 }
 
 var (

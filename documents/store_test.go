@@ -29,6 +29,19 @@ func testStore(t *testing.T, store Store) {
 		putAndCheck(t, store, key, data)
 		putAndCheck(t, store, key, data)
 	})
+	t.Run("delete", func(t *testing.T) {
+		key := NewKey("invoices", now)
+		putAndCheck(t, store, key, buildPDF(t, 500))
+		if err := store.Delete(ctx, key); err != nil {
+			t.Fatalf("Delete(%q) = %v", key, err)
+		}
+		if _, _, err := store.Get(ctx, key); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Get after Delete error = %v, want %v", err, ErrNotFound)
+		}
+		if err := store.Delete(ctx, key); err != nil {
+			t.Errorf("Delete of a missing key = %v, want nil", err)
+		}
+	})
 	t.Run("missing key", func(t *testing.T) {
 		key := NewKey("invoices", now)
 		if _, _, err := store.Get(ctx, key); !errors.Is(err, ErrNotFound) {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"io/fs"
+	"path/filepath"
 
 	"net/http"
 	"strings"
@@ -457,5 +459,35 @@ func TestRacingPaymentsWithDifferentDatesRecordOne(t *testing.T) {
 	}
 	if again := op.post("/api/v1/invoices/"+other.ID+"/pay", nil); again.Status != http.StatusConflict {
 		t.Errorf("paying again: HTTP %d, want 409", again.Status)
+	}
+}
+
+// A request refused after its PDF was stored leaves no PDF behind: here a
+// second correction of the same void invoice.
+func TestRefusedRegistrationKeepsNoPDF(t *testing.T) {
+	s := newStack(t)
+	op := s.login(testOperator, testPassword)
+	old := op.mustBill(t, op.post("/api/v1/invoices", map[string]any{"broker_id": "B", "amount": 700,
+		"due_date": "2099-01-31", "pdf_base64": b64(pdfOfSize(400))}), http.StatusCreated)
+	op.mustBill(t, op.post("/api/v1/invoices/"+old.ID+"/void", map[string]string{"reason": "金額誤り"}),
+		http.StatusOK)
+	correction := map[string]any{"broker_id": "B", "amount": 600, "due_date": "2099-01-31",
+		"replaces": old.ID, "pdf_base64": b64(pdfOfSize(500))}
+	op.mustBill(t, op.post("/api/v1/invoices", correction), http.StatusCreated)
+	if resp := op.post("/api/v1/invoices", correction); resp.Status/100 != 4 {
+		t.Fatalf("a second correction of the same invoice: HTTP %d %s, want 4xx", resp.Status, resp.Body)
+	}
+	files := 0
+	err := filepath.WalkDir(s.docsDir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used := s.count("SELECT count(*) FROM invoices WHERE document_key IS NOT NULL"); int64(files) != used {
+		t.Errorf("%d PDFs stored for %d invoices with one; a refused request kept its PDF", files, used)
 	}
 }

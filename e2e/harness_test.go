@@ -50,6 +50,8 @@ type stack struct {
 	clock    *clock
 	// taskQueue is where this stack's worker polls.
 	taskQueue string
+	// docsDir is where the API keeps PDFs.
+	docsDir string
 }
 
 // clock is a settable clock for the API and the activities.
@@ -111,7 +113,8 @@ func newStackFor(t testing.TB, o stackOptions) *stack {
 	if err := app.EnsureClosingSchedule(ctx, tc, "", taskQueue); err != nil {
 		t.Fatalf("creating the closing schedule: %v", err)
 	}
-	docs, err := documents.NewLocal(t.TempDir())
+	docsDir := t.TempDir()
+	docs, err := documents.NewLocal(docsDir)
 	if err != nil {
 		t.Fatalf("opening document store: %v", err)
 	}
@@ -131,7 +134,7 @@ func newStackFor(t testing.TB, o stackOptions) *stack {
 	t.Cleanup(func() { _ = db.Close() })
 	return &stack{
 		t: t, URL: "http://" + hs.Addr(), Store: st, Temporal: tc, DBURL: dbURL, db: db, clock: clk,
-		taskQueue: taskQueue,
+		taskQueue: taskQueue, docsDir: docsDir,
 	}
 }
 

@@ -349,3 +349,16 @@ func (s *Store) InvoiceCorrectedBy(ctx context.Context, id string) (string, erro
 	}
 	return ids[0], nil
 }
+
+// DocumentInUse reports whether an invoice or a payment refers to the
+// document stored under key.
+func (s *Store) DocumentInUse(ctx context.Context, key string) (bool, error) {
+	var used bool
+	err := s.db.WithContext(ctx).Raw(`
+		SELECT EXISTS (SELECT 1 FROM invoices WHERE document_key = ?)
+		    OR EXISTS (SELECT 1 FROM payments WHERE document_key = ?)`, key, key).Scan(&used).Error
+	if err != nil {
+		return false, fmt.Errorf("checking document use: %w", err)
+	}
+	return used, nil
+}
