@@ -56,7 +56,7 @@ func TestBrowserInvoiceFromRegistrationToCollection(t *testing.T) {
 	recordInvoicePayment(op)
 	op.waitText(settlementBalance, "+5,000円")
 	row := op.text(ledgerTable + " tbody tr:last-child")
-	for _, want := range []string{"+5,000円", "清算 払い込み（請求 INV-2023-000001）", "2023-10-20"} {
+	for _, want := range []string{"+5,000円", "清算 払い込み（請求 INV-2023-000001）", "2023-10-03"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("B's ledger row: got %q, want it to contain %q", row, want)
 		}
@@ -188,16 +188,17 @@ func brokerDownloadsInvoice(b *browser, pdf []byte) {
 }
 
 // recordInvoicePayment presses 入金記録 on the issued invoice shown, enters
-// the day the money arrived and confirms.
+// the day the money arrived and confirms. The API takes no day later than
+// its today, which is 2023-10-03 on the test's clock.
 func recordInvoicePayment(b *browser) {
 	b.t.Helper()
 	b.click(`main button[data-action="pay"]`)
 	b.waitVisible(`dialog[open] input[name="paid_on"]`)
-	b.set(`dialog[open] input[name="paid_on"]`, "2023-10-20")
+	b.set(`dialog[open] input[name="paid_on"]`, "2023-10-03")
 	b.waitText("dialog[open] .dialog-body", "+5,000円")
 	b.screenshotView("09-pay-confirm")
 	b.confirmDialog("この請求書の入金を記録しますか？")
-	b.waitText(noticeDone, "入金（2023-10-20）を記録しました")
+	b.waitText(noticeDone, "入金（2023-10-03）を記録しました")
 	b.waitText(detailsList, "入金済み")
 	b.waitText(detailsList, "計上済み")
 	b.screenshot("10-paid")
@@ -228,9 +229,11 @@ func searchInvoices(b *browser) {
 
 // TestBrowserPaymentNeedsASecondOperator registers a payment to broker A
 // with its statement, replaces the statement on 支払明細書登録, shows that
-// its registrant cannot approve it, has a second operator approve it,
+// its registrant cannot approve it, has a second operator approve it (after
+// a change of its amount made meanwhile is refused, reloaded and checked),
 // records the payment, and finds the payout in A's 清算確認 and the paid
-// payment in broker-a's 支払管理.
+// payment in broker-a's 支払管理. A payment without its statement cannot
+// be approved.
 func TestBrowserPaymentNeedsASecondOperator(t *testing.T) {
 	s := newStack(t)
 	s.createOperator("operator2")
@@ -245,7 +248,7 @@ func TestBrowserPaymentNeedsASecondOperator(t *testing.T) {
 	op.click("#register-link")
 	op.waitHeading("支払登録")
 	op.set(`main select[name="broker_id"]`, "A")
-	op.fill(`main input[name="amount"]`, "2000")
+	op.fill(`main input[name="amount"]`, "1800")
 	op.set(`main input[name="scheduled_on"]`, "2023-10-31")
 	op.upload(`main input[name="statement_pdf_base64"]`, first)
 	op.screenshot("01-register")
@@ -270,14 +273,19 @@ func TestBrowserPaymentNeedsASecondOperator(t *testing.T) {
 	approver.open("/login?next=" + detail)
 	approver.signIn("operator2")
 	approver.waitHeading("支払詳細")
+	approver.waitText(detailsList, "1,800円")
+	setPaymentAmount(t, s, strings.TrimPrefix(detail, "/payments/"), 2000)
+	approveChangedAmount(approver)
 	approver.click(`main button[data-action="approve"]`)
+	approver.waitText("dialog[open] #approve-amount", "2,000円")
 	approver.confirmDialog("この支払を承認しますか？")
-	approver.waitText(noticeDone, "支払を承認しました。")
+	approver.waitText(noticeDone, "支払（2,000円）を承認しました。")
 	approver.waitText(detailsList, "承認者operator2")
 	if n := approver.count("#statement-link, #update-link"); n != 0 {
 		t.Errorf("update and statement links on an approved payment: got %d, want none", n)
 	}
 	approver.screenshot("01-approved")
+	expectApprovalNeedsStatement(t, s, approver)
 
 	op.open(detail)
 	payOnScreen(op)
@@ -286,7 +294,7 @@ func TestBrowserPaymentNeedsASecondOperator(t *testing.T) {
 	approver.signIn("broker-a")
 	approver.clickMenu("/settlement", "清算確認")
 	approver.waitText(settlementBalance, "-2,000円")
-	approver.waitText(ledgerTable, "2023-10-31")
+	approver.waitText(ledgerTable, "2023-10-03")
 	approver.screenshot("02-broker-settlement")
 	approver.clickMenu("/payments", "支払管理")
 	approver.waitText(resultsTable, "支払済み")
@@ -296,6 +304,56 @@ func TestBrowserPaymentNeedsASecondOperator(t *testing.T) {
 	approver.screenshot("03-broker-payments")
 	op.expectNoScriptErrors()
 	approver.expectNoScriptErrors()
+}
+
+// approveChangedAmount approves the payment shown at the amount the page
+// loaded, after its amount was changed elsewhere: the dialog shows the old
+// amount, the API refuses it, the refusal shows beside the buttons, and a
+// reload shows the new amount.
+func approveChangedAmount(b *browser) {
+	b.t.Helper()
+	b.click(`main button[data-action="approve"]`)
+	b.waitText("dialog[open] .dialog-body", "この金額で承認します")
+	b.waitText("dialog[open] #approve-amount", "1,800円")
+	b.screenshotView("01-approve-confirm")
+	b.confirmDialog("この支払を承認しますか？")
+	refusal := `main .panel .action-error[data-code="amount_changed"]`
+	b.waitText(refusal, "画面を開いた後に変更されています")
+	b.waitText(refusal, "再読み込み")
+	b.screenshot("02-amount-changed")
+	b.click(refusal + " #reload-record")
+	b.waitText(detailsList, "2,000円")
+	if n := b.count(refusal); n != 0 {
+		b.t.Errorf("refusals shown after the reload: got %d, want none", n)
+	}
+}
+
+// expectApprovalNeedsStatement registers a payment without its statement
+// through the API and finds 承認 disabled on its page, with the reason.
+func expectApprovalNeedsStatement(t *testing.T, s *stack, b *browser) {
+	t.Helper()
+	op := s.login(testOperator, testPassword)
+	bare := op.mustBill(t, op.post("/api/v1/payments", map[string]any{
+		"broker_id": "A", "amount": 1000, "scheduled_on": "2023-10-31",
+	}), http.StatusCreated)
+	b.open("/payments/" + bare.ID)
+	b.waitText("main .panel .action-blocked", "支払明細書が添付されていないため承認できません")
+	if n := b.count(`main button[data-action="approve"]:disabled`); n != 1 {
+		t.Errorf("disabled 承認 buttons on a payment without a statement: got %d, want 1", n)
+	}
+	b.screenshot("04-no-statement")
+}
+
+// setPaymentAmount changes a draft payment's amount through the API, as
+// another operator would while someone is looking at it.
+func setPaymentAmount(t *testing.T, s *stack, id string, amount int64) {
+	t.Helper()
+	op := s.login(testOperator, testPassword)
+	body := mustJSON(t, map[string]int64{"amount": amount})
+	resp := op.send(http.MethodPatch, "/api/v1/payments/"+id, "application/json", body)
+	if resp.Status != http.StatusOK {
+		t.Fatalf("changing payment %s's amount: HTTP %d %s, want 200", id, resp.Status, resp.Body)
+	}
 }
 
 // replaceStatement registers another statement on 支払明細書登録.
@@ -318,25 +376,29 @@ func replaceStatement(b *browser, path string) {
 	b.waitText(historyTable, "支払明細書登録")
 }
 
-// payOnScreen presses 支払記録 on the approved payment shown, with its day.
+// payOnScreen presses 支払記録 on the approved payment shown, with its day
+// (the test clock's today, as for invoices).
 func payOnScreen(b *browser) {
 	b.t.Helper()
 	b.click(`main button[data-action="pay"]`)
-	b.set(`dialog[open] input[name="paid_on"]`, "2023-10-31")
+	b.set(`dialog[open] input[name="paid_on"]`, "2023-10-03")
 	b.waitText("dialog[open] .dialog-body", "-2,000円")
 	b.screenshotView("05-pay-confirm")
 	b.confirmDialog("この支払を記録しますか？")
-	b.waitText(noticeDone, "支払（2023-10-31）を記録しました")
+	b.waitText(noticeDone, "支払（2023-10-03）を記録しました")
 	b.waitText(detailsList, "支払済み")
 	b.waitText(historyTable, "支払記録")
 	b.screenshot("06-paid")
 }
 
 // TestBrowserCounterpartyRegisterShowsErrorsBesideFields registers a
-// counterparty whose registration number has a wrong check digit: the
-// API's refusal shows beside that field only. Fixed, it is registered;
-// then it is updated and deactivated, and its history shows each change
-// with the values before and after.
+// counterparty. Values the API would refuse (a registration number with a
+// wrong check digit, kana that is not katakana, an e-mail that is no
+// address, a bank code of three digits) are shown beside their fields
+// before the confirmation; an id already taken, which only the API knows,
+// is shown beside the id after it. Fixed, it is registered; then it is
+// updated and deactivated, and its history shows each change with the
+// values before and after.
 func TestBrowserCounterpartyRegisterShowsErrorsBesideFields(t *testing.T) {
 	s := newStack(t)
 	b := newBrowser(t, s, "counterparty")
@@ -351,21 +413,41 @@ func TestBrowserCounterpartyRegisterShowsErrorsBesideFields(t *testing.T) {
 	b.waitHeading("取引先登録")
 	valid := registrationNumber("123456789012")
 	fillCounterparty(b, withWrongCheckDigit(valid))
+	b.set(`main input[name="name_kana"]`, "でーたぶろーかー")
+	b.set(`main input[name="billing_email"]`, "billing.broker-d.example")
+	b.set(`main input[name="bank_code"]`, "001")
+	b.click(`main form button[type="submit"]`)
+	fieldError := func(name string) string {
+		return `main .field:has([name="` + name + `"]) .field-error`
+	}
+	b.waitText(fieldError("registration_number"), "チェック用の数字")
+	b.waitText(fieldError("name_kana"), "全角カタカナ")
+	b.waitText(fieldError("billing_email"), "メールアドレスの形式")
+	b.waitText(fieldError("bank_code"), "4桁の数字")
+	if n := b.count("main .field-error:not([hidden])"); n != 4 {
+		t.Errorf("fields with errors: got %d, want the 4 bad ones", n)
+	}
+	b.waitHeading("取引先登録")
+	b.screenshot("02-register-errors")
+
+	// The fields hold typed text now, which only a new value replaces.
+	b.set(`main input[name="id"]`, "B")
+	b.set(`main input[name="name_kana"]`, "データブローカーディー")
+	b.set(`main input[name="billing_email"]`, "billing@broker-d.example")
+	b.set(`main input[name="bank_code"]`, "0001")
+	b.set(`main input[name="registration_number"]`, valid)
 	b.click(`main form button[type="submit"]`)
 	b.waitHeading("取引先登録確認")
-	b.screenshot("02-register-confirm")
+	b.screenshot("03-register-confirm")
 	b.click(stepSubmit)
-
 	b.waitHeading("取引先登録")
-	numberError := `main .field:has(input[name="registration_number"]) .field-error`
-	b.waitText(numberError, "登録番号は T と13桁の数字")
+	b.waitText(fieldError("id"), "この取引先IDは既に使われています")
 	if n := b.count("main .field-error:not([hidden])"); n != 1 {
-		t.Errorf("fields with errors: got %d, want only the registration number", n)
+		t.Errorf("fields with errors after the API's refusal: got %d, want only the id", n)
 	}
-	b.screenshot("03-register-error")
+	b.screenshot("04-register-id-taken")
 
-	// The field holds typed text now, which only a new value replaces.
-	b.set(`main input[name="registration_number"]`, valid)
+	b.set(`main input[name="id"]`, "D")
 	b.click(`main form button[type="submit"]`)
 	b.waitHeading("取引先登録確認")
 	b.click(stepSubmit)
@@ -376,7 +458,7 @@ func TestBrowserCounterpartyRegisterShowsErrorsBesideFields(t *testing.T) {
 		b.waitText(detailsList, want)
 	}
 	b.waitText(historyTable, "登録")
-	b.screenshot("04-detail")
+	b.screenshot("05-detail")
 
 	updateCounterpartyEmail(b)
 	b.click(`main button[data-action="deactivate"]`)
@@ -384,7 +466,7 @@ func TestBrowserCounterpartyRegisterShowsErrorsBesideFields(t *testing.T) {
 	b.waitText(noticeDone, "無効にしました")
 	b.waitText(detailsList, "無効")
 	b.waitText(historyTable, "無効化")
-	b.screenshot("07-deactivated")
+	b.screenshot("08-deactivated")
 	b.expectNoScriptErrors()
 }
 
@@ -415,7 +497,7 @@ func updateCounterpartyEmail(b *browser) {
 	b.waitHeading("取引先更新確認")
 	change := "billing@broker-d.example → invoices@broker-d.example"
 	b.waitText("main .confirm-step .change-line", change)
-	b.screenshot("05-update-confirm")
+	b.screenshot("06-update-confirm")
 	b.click(stepSubmit)
 	b.waitHeading("取引先更新完了")
 	b.click(doneDetail)
@@ -423,7 +505,7 @@ func updateCounterpartyEmail(b *browser) {
 	b.waitText(historyTable, "更新")
 	change = "billing@broker-d.example → invoices@broker-d.example"
 	b.waitText(historyTable+" tbody tr:last-child", change)
-	b.screenshot("06-updated")
+	b.screenshot("07-updated")
 }
 
 // TestBrowserOneTimeCodeLogin signs in as a broker whose address is not

@@ -295,6 +295,20 @@ func (b *browser) waitHeading(title string) {
 		check, chromedp.WithPollingArgs(title), chromedp.WithPollingTimeout(stepTimeout)))
 }
 
+// headingFocus says whether the page's heading has focus and, if so, the
+// style of the outline it shows: "focused, outline none", say.
+func (b *browser) headingFocus() string {
+	b.t.Helper()
+	expr := `(() => {
+		const h = document.querySelector('main h1.page-title');
+		if (h === null || document.activeElement !== h) {
+			return 'not focused';
+		}
+		return 'focused, outline ' + getComputedStyle(h).outlineStyle;
+	})()`
+	return run(b, "reading the heading's focus", chromedp.Evaluate[string](expr))
+}
+
 // waitLocation waits until the page's path and query are want.
 func (b *browser) waitLocation(want string) {
 	b.t.Helper()

@@ -1,11 +1,14 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"clearinghouse/simulator"
 )
@@ -62,10 +65,14 @@ func TestBrowserOperatorClosesAMonthAndRecordsACollection(t *testing.T) {
 	b.click(searchButton)
 	b.waitText(settlementBalance, "+2,000円")
 	row := b.text(ledgerTable + " tbody tr:first-child")
-	for _, want := range []string{"+2,000円", "2023年度9月取引収支", "2023-10-01"} {
+	wants := []string{"+2,000円", "2023年度9月取引収支", "2023-10-01", "自動計上（ワークフロー close-2023-09）"}
+	for _, want := range wants {
 		if !strings.Contains(row, want) {
 			t.Errorf("first ledger row: got %q, want it to contain %q", row, want)
 		}
+	}
+	if n := b.count(ledgerTable + " tbody button"); n != 0 {
+		t.Errorf("取消 buttons on entries of a closing: got %d, want none", n)
 	}
 	b.screenshot("11-settlement")
 
@@ -100,24 +107,38 @@ func closeMonthOnScreen(b *browser, month string) {
 	b.confirmDialog("を締めますか？")
 
 	b.waitTextWithin(closingTimeout, "#close-now-progress .result-box", "締めが完了しました")
-	b.waitText(`section[aria-labelledby="closed-title"] table`, "2023年度9月2023-09")
-	result := b.text("#close-now-progress .result-box table tbody")
+	b.waitText(`section[aria-labelledby="closed-title"] table`, "2023年度9月2023-09今回")
+	result := b.text(`section[aria-labelledby="closed-title"] tbody tr:first-child`)
 	for _, want := range []string{"2023-10-01", "手動（operator）", "0円（一致）"} {
 		if !strings.Contains(result, want) {
 			b.t.Errorf("closing result: got %q, want it to contain %q", result, want)
 		}
 	}
+	if n := b.count("main table"); n != 1 {
+		b.t.Errorf("tables on 締め処理 after a closing: got %d, want the list of closed months only", n)
+	}
 	b.screenshot("06-closings-done")
 }
 
-// expectClosingErrorsBesideFields asks to close a month again and to
-// backfill up to a month that has not ended, and finds each refusal beside
-// the field it concerns.
+// expectClosingErrorsBesideFields asks to close a month again and one that
+// has not ended (both refused in the page, before any confirmation), and
+// to backfill up to a month that has not ended by the API's clock, and
+// finds each refusal beside the field it concerns.
 func expectClosingErrorsBesideFields(b *browser) {
 	b.t.Helper()
-	b.click(closeNowPanel + ` button[type="submit"]`)
-	b.confirmDialog("2023年度9月（2023-09）を締めますか？")
+	monthInput := closeNowPanel + ` input[name="month"]`
 	monthError := closeNowPanel + ` .field:has(input[name="month"]) .field-error`
+	b.click(closeNowPanel + ` button[type="submit"]`)
+	b.waitText(monthError, "既に締められています")
+	thisMonth := time.Now().In(time.FixedZone("JST", 9*60*60)).Format("2006-01")
+	b.set(monthInput, thisMonth)
+	b.click(closeNowPanel + ` button[type="submit"]`)
+	b.waitText(monthError, "まだ終わっていません")
+	if n := b.count("dialog[open]"); n != 0 {
+		b.t.Errorf("confirmations opened for months that cannot be closed: got %d, want none", n)
+	}
+	b.set(monthInput, "2023-09")
+	b.click(closeNowPanel + ` button[type="submit"]`)
 	b.waitText(monthError, "既に締められています")
 
 	backfill := `section[aria-labelledby="backfill-title"]`
@@ -144,6 +165,12 @@ func backfillOnScreen(b *browser) {
 	if n := b.count(`section[aria-labelledby="closed-title"] tbody tr`); n != 2 {
 		b.t.Errorf("closed months listed: got %d, want 2", n)
 	}
+	if n := b.count(`section[aria-labelledby="closed-title"] .badge-fresh`); n != 1 {
+		b.t.Errorf("months marked 今回 after 一括締め: got %d, want August only", n)
+	}
+	if n := b.count(closeNowPanel + " .field-error:not([hidden])"); n != 0 {
+		b.t.Errorf("old errors on 今すぐ締める after 一括締め started: got %d, want none", n)
+	}
 	b.screenshot("08-closings-backfilled")
 }
 
@@ -163,7 +190,8 @@ func recordCollection(b *browser, amount, date, reason string) {
 	b.waitText(".results .notice-success", "払い込み 1,000円（2023-10-03）を記録しました")
 	b.waitText(settlementBalance, "+3,000円")
 	last := b.text(ledgerTable + " tbody tr:last-child")
-	wants := []string{"+1,000円", "清算 払い込み", date, "+3,000円", "理由：" + reason}
+	wants := []string{"+1,000円", "清算 払い込み", date, "+3,000円", "理由：" + reason,
+		"記録者：オペレーター operator"}
 	for _, want := range wants {
 		if !strings.Contains(last, want) {
 			b.t.Errorf("new ledger row: got %q, want it to contain %q", last, want)
@@ -177,6 +205,9 @@ func recordCollection(b *browser, amount, date, reason string) {
 func reverseLastEntry(b *browser, reason string) {
 	b.t.Helper()
 	b.click(ledgerTable + " tbody tr:last-child button")
+	if n := b.count(ledgerTable + " tbody button"); n != 1 {
+		b.t.Errorf("取消 buttons with one manual entry: got %d, want 1", n)
+	}
 	b.waitVisible(`dialog[open] input[name="reason"]`)
 	b.fill(`dialog[open] input[name="reason"]`, reason)
 	b.screenshotView("14-settlement-reverse-confirm")
@@ -188,6 +219,9 @@ func reverseLastEntry(b *browser, reason string) {
 		b.t.Errorf("ledger rows after the reversal: got %d, want 3", got)
 	}
 	b.waitText(ledgerTable+" tbody tr:nth-child(2)", "取消済み")
+	if n := b.count(ledgerTable + " tbody button"); n != 0 {
+		b.t.Errorf("取消 buttons after the reversal: got %d, want none", n)
+	}
 	b.screenshot("15-settlement-reversed")
 }
 
@@ -209,7 +243,7 @@ func TestBrowserBrokerSeesOnlyItsOwnData(t *testing.T) {
 	b.open("/login")
 	b.signIn("broker-a")
 	b.waitHeading("取引履歴")
-	operatorPages := []string{"締め処理", "連携バッチ", "アラート", "ユーザ管理"}
+	operatorPages := []string{"締め処理", "連携バッチ", "アラート", "ユーザー管理"}
 	expectMenu(b, []string{"取引履歴", "清算確認"}, operatorPages)
 	searchHistory(b, "2023-09", "")
 	b.waitText(monthBalance, "+2,000円")
@@ -218,6 +252,14 @@ func TestBrowserBrokerSeesOnlyItsOwnData(t *testing.T) {
 		t.Errorf("selects on 取引履歴 for a broker: got %d, want none", n)
 	}
 	b.screenshot("01-history")
+
+	b.open("/history?month=2023-13")
+	monthError := `main form[role="search"] .field .field-error`
+	b.waitText(monthError, "「2023-13」は正しくありません")
+	if n := b.count(monthBalance); n != 0 {
+		t.Errorf("balances shown for the month 2023-13: got %d, want none", n)
+	}
+	b.screenshot("02-history-bad-month")
 
 	b.open("/history?month=2023-09&broker_id=B")
 	b.waitText(monthBalance, "+2,000円")
@@ -234,13 +276,13 @@ func TestBrowserBrokerSeesOnlyItsOwnData(t *testing.T) {
 			t.Errorf("%s on 清算確認 for a broker: got %d, want none", what, n)
 		}
 	}
-	b.screenshot("02-settlement")
+	b.screenshot("03-settlement")
 
 	for _, path := range []string{"/closings", "/batches", "/alerts", "/users"} {
 		b.open(path)
 		b.waitHeading("表示できません")
 	}
-	b.screenshot("03-forbidden")
+	b.screenshot("04-forbidden")
 	b.expectNoScriptErrors()
 }
 
@@ -301,13 +343,23 @@ func TestBrowserLogoutEndsTheSession(t *testing.T) {
 	if got := statusWithCookies(t, s.URL, "/api/v1/auth/me", cookies); got != http.StatusOK {
 		t.Fatalf("GET /api/v1/auth/me with the browser's cookies: HTTP %d, want 200", got)
 	}
+	expectHeadingOutlineForKeyboardOnly(b)
 
 	b.signOut()
 	b.waitLocation("/login")
+	b.waitText("main .notice-success", "ログアウトしました")
 	if n := b.count("#menu .menu-link"); n != 0 {
 		t.Errorf("menu links after logout: got %d, want none", n)
 	}
 	b.screenshot("01-signed-out")
+
+	b.click(`main form button[type="submit"]`)
+	b.waitText(`main .field:has(input[name="login_id"]) .field-error`, "ログインIDを入力してください")
+	b.waitText(`main .field:has(input[name="password"]) .field-error`, "パスワードを入力してください")
+	if n := b.count("main .notice-success"); n != 0 {
+		t.Errorf("logout notices after a new attempt to sign in: got %d, want none", n)
+	}
+	b.screenshot("02-login-empty")
 	got := statusWithCookies(t, s.URL, "/api/v1/auth/me", cookies)
 	if got != http.StatusUnauthorized {
 		t.Errorf("GET /api/v1/auth/me with the cookies from before logout: HTTP %d, want 401", got)
@@ -315,6 +367,23 @@ func TestBrowserLogoutEndsTheSession(t *testing.T) {
 	b.open("/settlement")
 	b.waitLocation("/login?next=%2Fsettlement")
 	b.expectNoScriptErrors()
+}
+
+// expectHeadingOutlineForKeyboardOnly follows a menu link with the mouse
+// and another with the keyboard: the new page's heading takes focus both
+// times, but shows its outline only to the keyboard user.
+func expectHeadingOutlineForKeyboardOnly(b *browser) {
+	b.t.Helper()
+	b.clickMenu("/settlement", "清算確認")
+	if got, want := b.headingFocus(), "focused, outline none"; got != want {
+		b.t.Errorf("heading after a mouse click: got %q, want %q", got, want)
+	}
+	link := chromedp.CSS(`#menu a.menu-link[href="/history"]`)
+	b.do("following a menu link with the keyboard", chromedp.Focus(link), chromedp.KeyEvent(kb.Enter))
+	b.waitHeading("取引履歴")
+	if got, want := b.headingFocus(), "focused, outline solid"; got != want {
+		b.t.Errorf("heading after the Enter key: got %q, want %q", got, want)
+	}
 }
 
 // TestBrowserShowsMarkupInNamesAsText names an organisation like an HTML
@@ -339,8 +408,8 @@ func TestBrowserShowsMarkupInNamesAsText(t *testing.T) {
 	b.signIn(testOperator)
 	b.waitHeading("取引履歴")
 	option := brokerPicker + ` option[value="X"]`
-	if got := b.text(option); got != name+" / X" {
-		t.Errorf("picker option for X: got %q, want %q", got, name+" / X")
+	if got := b.text(option); got != "X / "+name {
+		t.Errorf("picker option for X: got %q, want %q", got, "X / "+name)
 	}
 	searchHistory(b, "2023-09", "X")
 	b.waitText("main .summary", "データブローカー："+name+" / X")
@@ -366,4 +435,34 @@ func expectOnlyProbeDialog(b *browser) {
 	if got := b.dialogsSeen(); len(got) != 1 || got[0] != "probe" {
 		b.t.Errorf("dialogs: got %q, want only the probe", got)
 	}
+}
+
+// TestBrowserAlertsReadInJapanese lists alerts of each kind: their kinds
+// read in Japanese, and each subject links to its page in the portal.
+func TestBrowserAlertsReadInJapanese(t *testing.T) {
+	s := newStack(t)
+	s.exec(`INSERT INTO alerts (dedupe_key, kind, subject, message, created_at) VALUES
+		('t:1', 'closing_zero_sum', '2023-09', 'sum of balances is 1', now() - interval '3 minutes'),
+		('t:2', 'invoice_overdue', 'inv_1', 'invoice is overdue', now() - interval '2 minutes'),
+		('t:3', 'mail_not_sent', 'invoice:inv_1:reminder', 'not sent', now() - interval '1 minute')`)
+	b := newBrowser(t, s, "alerts")
+
+	b.open("/login")
+	b.signIn(testOperator)
+	b.clickMenu("/alerts", "アラート")
+	table := "main .results table"
+	rows := map[int][2]string{
+		1: {"メール未送信", "/invoices/inv_1"},
+		2: {"請求の支払期限超過", "/invoices/inv_1"},
+		3: {"締めの収支合計の不一致", "/closings"},
+	}
+	for n, want := range rows {
+		row := fmt.Sprintf("%s tbody tr:nth-child(%d)", table, n)
+		b.waitText(row, want[0])
+		if got := b.count(fmt.Sprintf(`%s a[href=%q]`, row, want[1])); got != 1 {
+			t.Errorf("row %d: got %d links to %s, want 1", n, got, want[1])
+		}
+	}
+	b.screenshot("01-alerts")
+	b.expectNoScriptErrors()
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestBrowserAdminDisablesUser has the admin disable broker-a on ユーザ管理
+// TestBrowserAdminDisablesUser has the admin disable broker-a on ユーザー管理
 // after a confirmation step. The list then marks broker-a as disabled, the
 // session broker-a already had ends, and the login page refuses broker-a
 // with the account-disabled message.
@@ -20,7 +20,7 @@ func TestBrowserAdminDisablesUser(t *testing.T) {
 	admin := newBrowser(t, s, "users-admin")
 	admin.open("/login")
 	admin.signIn("admin")
-	admin.clickMenu("/users", "ユーザ管理")
+	admin.clickMenu("/users", "ユーザー管理")
 	row := `main table tbody tr:has(button[aria-label="無効化：broker-a"])`
 	admin.waitText(row, "有効")
 	admin.screenshot("01-list")
@@ -28,8 +28,8 @@ func TestBrowserAdminDisablesUser(t *testing.T) {
 	admin.click(`main button[aria-label="無効化：broker-a"]`)
 	admin.waitText("dialog[open] .dialog-body", "broker-a")
 	admin.screenshotView("02-disable-confirm")
-	admin.confirmDialog("このユーザを無効にしますか？")
-	admin.waitText("main .notice-success", "ユーザ「broker-a」を無効にしました。")
+	admin.confirmDialog("このユーザーを無効にしますか？")
+	admin.waitText("main .notice-success", "ユーザー「broker-a」を無効にしました。")
 	disabledRow := `main table tbody tr:has(button[aria-label="有効化：broker-a"])`
 	admin.waitText(disabledRow+" .badge-disabled", "無効")
 	if got := admin.text(disabledRow); !strings.Contains(got, "データブローカー") {

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  actorName, auditEntry, changedFields, dateOf, snakeKey,
+  actorName, auditEntry, changedFields, dateOf, recorderLabel, snakeKey,
 } from '../web/assets/js/audit.js';
 import { toCSV } from '../web/assets/js/csv.js';
 import { newIdempotencyKey } from '../web/assets/js/api.js';
 import {
-  addMonths, brokerLabel, dateJST, dateTimeJST, dateTodayJST, fiscalLabel, isDate, isMonth,
+  addMonths, brokerLabel, brokerOptionLabel, dateJST, dateTimeJST, dateTodayJST, fiscalLabel, isDate, isMonth,
   fileSize, monthJST, monthSpan, parseYen, period, signedYen, yen,
 } from '../web/assets/js/format.js';
 import {
@@ -49,9 +49,20 @@ test('months move across years', () => {
   }
 });
 
-test('brokers read "name / id"', () => {
+test('brokers read "name / id", and "id / name" in pickers', () => {
   assert.equal(brokerLabel('データブローカーA', 'A'), 'データブローカーA / A');
   assert.equal(brokerLabel('', 'A'), 'A');
+  assert.equal(brokerOptionLabel('データブローカーA', 'A'), 'A / データブローカーA');
+  assert.equal(brokerOptionLabel('', 'A'), 'A');
+});
+
+test('who recorded a ledger entry reads in Japanese', () => {
+  assert.equal(recorderLabel('operator:xyz'), 'オペレーター xyz');
+  assert.equal(recorderLabel('workflow:close-2023-09'), 'ワークフロー close-2023-09');
+  assert.equal(recorderLabel('schedule'), 'schedule');
+  for (const absent of [undefined, null, '']) {
+    assert.equal(recorderLabel(absent), '', `recorderLabel(${absent})`);
+  }
 });
 
 test('only local paths are return paths', () => {

@@ -47,6 +47,17 @@ export function actorName(actor) {
   return actor || '—';
 }
 
+// recorderLabel names who recorded a ledger entry, in words for people:
+// "operator:xyz" is オペレーター xyz and "workflow:close-2023-09" is
+// ワークフロー close-2023-09. Brokers are not told ("" when absent).
+export function recorderLabel(createdBy) {
+  const text = String(createdBy || '');
+  const [kind, ...rest] = text.split(':');
+  const who = rest.join(':');
+  const kinds = { operator: 'オペレーター', workflow: 'ワークフロー' };
+  return kinds[kind] && who ? `${kinds[kind]} ${who}` : text;
+}
+
 // changedFields lists the fields whose shown value differs between before
 // and after, as {label, before, after}. fields are {label, value}, where
 // value(record) gives the text shown for a record (before may be null).

@@ -78,9 +78,16 @@ export function addMonths(month, delta) {
   return `${String(newYear).padStart(4, '0')}-${String(newMonth).padStart(2, '0')}`;
 }
 
-// brokerLabel spells an organisation as the pickers do: "name / id".
+// brokerLabel spells an organisation as the screens show it: "name / id".
 export function brokerLabel(name, id) {
   return name ? `${name} / ${id}` : id;
+}
+
+// brokerOptionLabel spells an organisation in a picker: "id / name". The
+// names mostly start alike (データブローカーA, データブローカーB), so the id
+// comes first, where typing a letter in the list finds it.
+export function brokerOptionLabel(name, id) {
+  return name ? `${id} / ${name}` : id;
 }
 
 // yen spells an amount without a sign: 5,000円. For amounts whose sign is

@@ -2,6 +2,7 @@
 // menu and the view.
 
 import { el, replace } from './dom.js';
+import { focusHeading, trackInputKind } from './focus.js';
 import { errorNotice, emptyState } from './components/notice.js';
 import { renderMenu } from './menu.js';
 import { currentPath, navigate, setRenderer } from './navigation.js';
@@ -32,6 +33,7 @@ const noScreens = {
 // startRouter draws the current page and follows links and the browser's
 // back and forward buttons from then on.
 export function startRouter() {
+  trackInputKind();
   setRenderer(render);
   window.addEventListener('popstate', () => render({ focus: true }));
   document.addEventListener('click', followLink);
@@ -109,14 +111,14 @@ async function render({ focus }) {
   document.title = `${route.title}｜${siteName}`;
   renderMenu(url.pathname);
   if (focus) {
-    heading.focus();
+    focusHeading(heading);
   }
 
   // setTitle renames the page for a step within it (a confirmation, say).
   const setTitle = (title) => {
     heading.textContent = title;
     document.title = `${title}｜${siteName}`;
-    heading.focus();
+    focusHeading(heading);
   };
   try {
     await route.view({ root, params, query: url.searchParams, user: currentUser(), setTitle });

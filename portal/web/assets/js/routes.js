@@ -79,7 +79,7 @@ export const routes = [
   { path: '/batches/:requestId', title: '連携バッチ詳細', view: renderBatch, needs: 'batches' },
   { path: '/alerts', title: 'アラート', view: renderAlerts, needs: 'alerts', menu: true },
   { path: '/mails', title: '送信メール', view: renderMails, needs: 'alerts', menu: true },
-  { path: '/users', title: 'ユーザ管理', view: renderUsers, needs: 'users:manage', menu: true },
+  { path: '/users', title: 'ユーザー管理', view: renderUsers, needs: 'users:manage', menu: true },
 ];
 
 // matchRoute finds the route for pathname and the values of its :params.

@@ -7,6 +7,9 @@ import { apiGet, apiPost, setCsrfToken } from './api.js';
 
 let user = null;
 
+// justSignedOut is true from a logout until the login page has said so.
+let justSignedOut = false;
+
 // currentUser returns the signed-in user, or null.
 export function currentUser() {
   return user;
@@ -52,6 +55,15 @@ export async function verifyCode(challenge, code) {
 export async function logout() {
   await apiPost('/auth/logout', {}, { redirectOn401: false });
   forget();
+  justSignedOut = true;
+}
+
+// signedOut reports, once, whether the user has just logged out, so that
+// the login page can confirm it; a session that merely expired is not.
+export function signedOut() {
+  const was = justSignedOut;
+  justSignedOut = false;
+  return was;
 }
 
 // forget drops the session, for example after the API answered 401.

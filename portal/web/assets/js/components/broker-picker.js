@@ -1,9 +1,10 @@
-// Choosing a data broker from a "name / id" list, as the basic design asks,
-// so that nobody has to type a broker id.
+// Choosing a data broker from a list of ids and names, as the basic design
+// asks, so that nobody has to type a broker id. The options read
+// "id / name" (see brokerOptionLabel).
 
 import { apiGet } from '../api.js';
 import { el } from '../dom.js';
-import { brokerLabel } from '../format.js';
+import { brokerOptionLabel } from '../format.js';
 
 // fetchBrokers lists the data brokers the user may choose from as
 // {id, name}. A broker's own staff get their organisation only.
@@ -24,6 +25,6 @@ export function brokerOptions(brokers, selected = '') {
   return [
     el('option', { value: '' }, '選択してください'),
     ...brokers.map((b) => el('option', { value: b.id, selected: b.id === selected },
-      brokerLabel(b.name, b.id))),
+      brokerOptionLabel(b.name, b.id))),
   ];
 }

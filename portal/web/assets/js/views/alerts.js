@@ -6,17 +6,42 @@ import { field } from '../components/form.js';
 import { emptyState, errorNotice, loadingNotice } from '../components/notice.js';
 import { pager } from '../components/pager.js';
 import { dataTable } from '../components/table.js';
+import { workflowLink } from '../components/workflow-link.js';
 import { el, on, replace } from '../dom.js';
 import { dateTimeJST } from '../format.js';
 import { navigate } from '../navigation.js';
-import { batchPath, withQuery } from '../paths.js';
+import { batchPath, recordPath, withQuery } from '../paths.js';
 
 const pageSize = 50;
 
-// Japanese names of the alert kinds; an unknown kind is shown as it is.
+// Japanese names of the alert kinds (the Alert constants of the
+// activities); an unknown kind is shown as it is.
 const kindLabels = {
   ingestion_parked: '約定連携の停止',
+  closing_failed: '締め処理の失敗',
+  closing_zero_sum: '締めの収支合計の不一致',
+  invoice_overdue: '請求の支払期限超過',
+  mail_not_sent: 'メール未送信',
 };
+
+// subjectPages give the portal page of what an alert is about, from its
+// subject: a batch's request id, a month, an invoice's id, or the key of a
+// mail ("invoice:<id>:issued") whose bill names the broker to reach.
+const subjectPages = {
+  ingestion_parked: (subject) => batchPath(subject),
+  closing_failed: () => '/closings',
+  closing_zero_sum: () => '/closings',
+  invoice_overdue: (subject) => recordPath('/invoices', subject),
+  mail_not_sent: (subject) => mailBillPath(subject),
+};
+
+// mailBillPath is the page of the invoice or payment a mail's key names,
+// or "" for any other mail.
+function mailBillPath(key) {
+  const [kind, id] = key.split(':');
+  const lists = { invoice: '/invoices', payment: '/payments' };
+  return lists[kind] && id ? recordPath(lists[kind], id) : '';
+}
 
 const columns = [
   { label: '発生日時' },
@@ -90,12 +115,14 @@ function row(alert) {
   ];
 }
 
-// subject links an alert to the record it is about, where there is a page.
+// subject links an alert to the record it is about, where there is a
+// page, and to its workflow in the Temporal Web UI when the API gives the
+// workflow's address.
 function subject(alert) {
-  if (alert.kind === 'ingestion_parked') {
-    return el('a', { href: batchPath(alert.subject) }, alert.subject);
-  }
-  return alert.subject;
+  const page = subjectPages[alert.kind] ? subjectPages[alert.kind](alert.subject) : '';
+  const name = page ? el('a', { href: page }, alert.subject) : alert.subject;
+  const workflow = workflowLink(alert.workflow_url, 'Web UI で開く');
+  return workflow ? [name, el('br'), workflow] : name;
 }
 
 function alertsPath(all, page) {

@@ -44,7 +44,7 @@ export function billFields(kind, { brokers = [], record = null, broker = '' }) {
       name: kind.doc.name,
       hint: record
         ? `差し替える場合だけ選んでください。選ばなければ今の${kind.doc.label}のままです。`
-        : `${kind.kind === 'invoice' ? '発行' : '支払の記録'}までに必要です。後から登録もできます。`,
+        : `${kind.kind === 'invoice' ? '発行' : '承認'}までに必要です。後から登録もできます。`,
     }),
   };
   if (!record) {

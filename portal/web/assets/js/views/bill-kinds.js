@@ -18,7 +18,11 @@ export const invoiceKind = {
   updateTitles: ['請求書更新', '請求書更新確認', '請求書更新完了'],
   date: { name: 'due_date', label: '支払期限', hint: 'データブローカーが支払う期限の日' },
   searchDate: '発行日',
-  doc: { name: 'pdf_base64', label: '請求書PDF', path: 'pdf', present: (r) => r.has_pdf },
+  // doc.attach names the screen where the PDF is registered.
+  doc: {
+    name: 'pdf_base64', label: '請求書PDF', path: 'pdf', attach: '更新',
+    present: (r) => r.has_pdf,
+  },
   statuses: [
     { value: 'draft', label: '下書き' },
     { value: 'issued', label: '発行済み' },
@@ -42,7 +46,7 @@ export const paymentKind = {
   date: { name: 'scheduled_on', label: '支払予定日', hint: '清算機関がデータブローカーに支払う予定の日' },
   searchDate: '支払予定日',
   doc: {
-    name: 'statement_pdf_base64', label: '支払明細書', path: 'statement',
+    name: 'statement_pdf_base64', label: '支払明細書', path: 'statement', attach: '支払明細書登録',
     present: (r) => r.has_statement,
   },
   statuses: [

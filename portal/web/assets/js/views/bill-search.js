@@ -5,7 +5,7 @@
 
 import { field } from '../components/form.js';
 import { el, on, setAttr } from '../dom.js';
-import { brokerLabel, isDate, parseYen } from '../format.js';
+import { brokerOptionLabel, isDate, parseYen } from '../format.js';
 import { navigate } from '../navigation.js';
 import { withQuery } from '../paths.js';
 
@@ -74,7 +74,7 @@ function searchFields(kind, search, brokers) {
       o.label)));
   const statuses = statusChoices(kind, brokers !== null);
   const brokerOptions = (brokers || []).map((b) => ({
-    value: b.id, label: brokerLabel(b.name, b.id),
+    value: b.id, label: brokerOptionLabel(b.name, b.id),
   }));
   return {
     broker: brokers ? field('データブローカー', choose('broker_id', brokerOptions)) : null,

@@ -19,35 +19,42 @@ const irreversible = '締めた月の収支は後から変更できません。'
   + '締めの後に届いた取引は、次の締めで調整として計上されます。';
 
 // closeNowForm closes one month that has ended, showing the closing's
-// progress and result in progress. onFinished runs once the closing is over
-// (to reload the list of closed months).
-export function closeNowForm({ progress, onFinished }) {
+// progress and result in progress. It returns the form and clear, which
+// takes its error messages away. closed lists the months already closed;
+// onStarted runs once the API has started the closing; onFinished once it
+// is over, with the months it closed (to reload the list of closed months).
+export function closeNowForm({ progress, closed, onStarted, onFinished }) {
   const month = monthField('対象月', 'month', addMonths(monthJST(), -1));
   return closingForm([month], progress, async (errors, submit) => {
     const m = month.control.value;
-    if (!checkMonths([month]) || !(await confirmDialog(closeNowConfirmation(m)))) {
+    if (!checkMonths([month]) || !checkClosable(month, closed)) {
+      return;
+    }
+    if (!(await confirmDialog(closeNowConfirmation(m)))) {
       return;
     }
     const onError = (err) => showError(err, errors, { month, other: month });
-    await startClosing({ body: { month: m }, submit, progress, onError, onFinished });
+    await startClosing({ body: { month: m }, submit, progress, onError, onStarted, onFinished });
   });
 }
 
 // backfillForm closes every month from one to another, oldest first; the
-// months already closed stay as they are.
-export function backfillForm({ progress, onFinished }) {
+// months already closed stay as they are. It takes and returns what
+// closeNowForm does.
+export function backfillForm({ progress, closed, onStarted, onFinished }) {
   const from = monthField('開始月', 'from', '');
   const to = monthField('終了月', 'to', addMonths(monthJST(), -1));
   return closingForm([from, to], progress, async (errors, submit) => {
-    if (!checkMonths([from, to]) || !checkRange(from, to)) {
+    if (!checkMonths([from, to]) || !checkRange(from, to) || !checkBackfill(from, to, closed)) {
       return;
     }
     const body = { from: from.control.value, to: to.control.value };
-    if (!(await confirmDialog(backfillConfirmation(body.from, body.to)))) {
+    const skipped = monthsBetween(body.from, body.to).filter((m) => closed.has(m)).length;
+    if (!(await confirmDialog(backfillConfirmation(body.from, body.to, skipped)))) {
       return;
     }
     const onError = (err) => showError(err, errors, { from, to, other: from });
-    await startClosing({ body, submit, progress, onError, onFinished });
+    await startClosing({ body, submit, progress, onError, onStarted, onFinished });
   });
 }
 
@@ -65,7 +72,11 @@ function closingForm(fields, progress, onSubmit) {
     replace(progress);
     await onSubmit(errors, submit);
   });
-  return form;
+  const clear = () => {
+    errors.clear();
+    fields.forEach((f) => f.setError(''));
+  };
+  return { form, clear };
 }
 
 function monthField(label, name, value) {
@@ -97,11 +108,50 @@ function checkRange(from, to) {
   } else if (span > maxBackfillMonths) {
     problem = `一度に締められるのは${maxBackfillMonths}か月までです。`;
   }
-  from.setError(problem);
+  return checked(from, problem);
+}
+
+// checkClosable refuses, before asking to confirm, a month that has not
+// ended in Japan yet or that the list shows closed. The API checks both
+// again, with its own clock.
+function checkClosable(month, closed) {
+  const m = month.control.value;
+  let problem = '';
+  if (m >= monthJST()) {
+    problem = errorMessage({ code: 'month_not_ended' });
+  } else if (closed.has(m)) {
+    problem = errorMessage({ code: 'already_closed' });
+  }
+  return checked(month, problem);
+}
+
+// checkBackfill refuses a range that ends in a month not over yet, or
+// whose months are all closed already.
+function checkBackfill(from, to, closed) {
+  if (to.control.value >= monthJST()) {
+    return checked(to, errorMessage({ code: 'month_not_ended' }));
+  }
+  const months = monthsBetween(from.control.value, to.control.value);
+  const open = months.filter((m) => !closed.has(m));
+  const problem = open.length === 0
+    ? 'この範囲の月はすべて締め済みです。締め済みの一覧で結果を確認できます。' : '';
+  return checked(to, problem);
+}
+
+// checked shows problem beside f ("" clears it), moves focus there when
+// there is one, and reports whether there was none.
+function checked(f, problem) {
+  f.setError(problem);
   if (problem) {
-    from.control.focus();
+    f.control.focus();
   }
   return !problem;
+}
+
+// monthsBetween lists the months from one to another, both included.
+function monthsBetween(from, to) {
+  const span = Math.max(0, monthSpan(from, to));
+  return Array.from({ length: span }, (_, i) => addMonths(from, i));
 }
 
 function closeNowConfirmation(month) {
@@ -118,13 +168,14 @@ function closeNowConfirmation(month) {
   };
 }
 
-function backfillConfirmation(from, to) {
+function backfillConfirmation(from, to, skipped) {
   const span = monthSpan(from, to);
   return {
     title: `${from}〜${to}（${span}か月）を締めますか？`,
     body: [
       el('p', {}, 'まだ締めていない月を古い順に1か月ずつ締め、清算明細に各月の取引収支を'
         + '翌月1日付で計上します。締め済みの月はそのままで、二重に計上されることはありません。'),
+      skipped > 0 ? el('p', {}, `この範囲のうち${skipped}か月は締め済みのため、そのままです。`) : null,
       el('p', {}, irreversible),
     ],
     confirmLabel: '一括で締める',
@@ -134,7 +185,7 @@ function backfillConfirmation(from, to) {
 // startClosing asks the API to close, then follows the closing in
 // progress. A refusal goes to onError; the button stays disabled until
 // the closing is over, so that it is not started twice.
-async function startClosing({ body, submit, progress, onError, onFinished }) {
+async function startClosing({ body, submit, progress, onError, onStarted, onFinished }) {
   submit.disabled = true;
   replace(progress, el('p', { role: 'status', class: 'loading' }, '締め処理を開始しています…'));
   let started;
@@ -146,12 +197,15 @@ async function startClosing({ body, submit, progress, onError, onFinished }) {
     onError(err);
     return;
   }
+  onStarted();
+  let closedNow = [];
   try {
-    await followClosing(progress, started.months || [started.month], started.workflow_url);
+    closedNow = await followClosing(progress, started.months || [started.month],
+      started.workflow_url);
   } finally {
     submit.disabled = false;
   }
-  await onFinished();
+  await onFinished(closedNow);
 }
 
 // showError puts the API's refusal beside the month it concerns: a month

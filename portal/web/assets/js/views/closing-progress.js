@@ -5,7 +5,6 @@ import { apiGet } from '../api.js';
 import { errorNotice, infoNotice, messageNotice, successNotice } from '../components/notice.js';
 import { workflowLink } from '../components/workflow-link.js';
 import { el, replace } from '../dom.js';
-import { closingTable } from './closing-table.js';
 
 // pollInterval is how often a running closing is asked about. A closing
 // takes seconds, so once a second shows the result soon without load.
@@ -18,22 +17,25 @@ const patience = 5 * 60 * 1000;
 
 // followClosing shows in box the progress of a closing of months (in the
 // order they are closed) started as the workflow at workflowURL, then its
-// result. It stops early when box leaves the page.
+// outcome, and returns the months it closed. The figures themselves are
+// left to the list of closed months, so that they show once. It stops
+// early when box leaves the page.
 export async function followClosing(box, months, workflowURL) {
   const closed = [];
   for (const [i, month] of months.entries()) {
     replace(box, running(months, i, workflowURL));
     const closing = await waitForMonth(month, box);
     if (!box.isConnected) {
-      return;
+      return closed.map((c) => c.month);
     }
     if (closing.status !== 'closed') {
       showDone(box, stopped(closing, workflowURL));
-      return;
+      return closed.map((c) => c.month);
     }
     closed.push(closing);
   }
   showDone(box, finished(closed));
+  return closed.map((c) => c.month);
 }
 
 // waitForMonth asks about month until its closing ends, the patience runs
@@ -75,8 +77,8 @@ function finished(closed) {
     ? `${first.fiscal_label}（${first.month}）`
     : `${first.month}〜${last.month}（${closed.length}か月）`;
   return el('div', { class: 'result-box' },
-    successNotice(`${what}の締めが完了しました。清算確認に取引収支が計上されています。`),
-    closingTable('締めの結果', closed));
+    successNotice(`${what}の締めが完了しました。清算確認に取引収支が計上されています。`
+      + '結果は下の「締め済みの月」に「今回」の印を付けて表示しています。'));
 }
 
 function stopped(closing, workflowURL) {

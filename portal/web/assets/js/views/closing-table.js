@@ -1,5 +1,5 @@
-// Closed months as a table: the list on the 締め処理 screen and the result
-// of a closing just run.
+// Closed months as a table: the list on the 締め処理 screen, where the
+// months a closing just closed are marked 今回.
 
 import { dataTable } from '../components/table.js';
 import { workflowLink } from '../components/workflow-link.js';
@@ -20,14 +20,15 @@ const columns = [
 ];
 
 // closingTable lists closings (as GET /api/v1/closings/{month} gives them)
-// under caption.
-export function closingTable(caption, closings) {
-  return dataTable({ caption, columns, rows: closings.map(row) });
+// under caption, marking those whose month is in fresh.
+export function closingTable(caption, closings, fresh = new Set()) {
+  return dataTable({ caption, columns, rows: closings.map((c) => row(c, fresh.has(c.month))) });
 }
 
-function row(c) {
+function row(c, isFresh) {
   return [
-    [c.fiscal_label, el('span', { class: 'cell-note' }, c.month)],
+    [c.fiscal_label, el('span', { class: 'cell-note' }, c.month),
+      isFresh ? el('span', { class: 'badge badge-confirmed badge-fresh' }, '今回') : null],
     c.due_on,
     c.closed_at ? dateTimeJST(c.closed_at) : '—',
     triggerLabel(c.triggered_by),

@@ -1,9 +1,13 @@
 // The fields of a counterparty (取引先): their labels, the checks made in
 // the browser, and the API's per-field refusals shown beside each field.
-// The browser checks the forms of values; the API checks the rest (the
-// registration number's check digit, katakana) and names each bad field.
+// The browser checks what the API checks (see counterparty-rules.js), so
+// mistakes show before the confirmation; the API checks again, and its
+// refusals show beside their fields too.
 
 import { field } from '../components/form.js';
+import {
+  isEmail, isKana, isPlainText, isRegistrationNumber, registrationCheckDigitOK,
+} from '../counterparty-rules.js';
 import { el } from '../dom.js';
 
 // accountTypes are the kinds of bank account, as the API names them.
@@ -20,9 +24,9 @@ export function accountTypeLabel(value) {
 }
 
 // counterpartyFields lists every field: name as the API spells it, label,
-// hint, the group it is shown in, the form the browser checks (pattern),
-// whether it holds digits (numeric), and the message shown when the value
-// is refused.
+// hint, the group it is shown in, the form the browser checks (problem,
+// which says what is wrong with a value or "", else pattern), whether it holds
+// digits (numeric), and the message shown when the value is refused.
 export const counterpartyFields = [
   {
     name: 'id', label: '取引先ID（データブローカーID）', group: 'basic', required: true,
@@ -32,15 +36,18 @@ export const counterpartyFields = [
   },
   {
     name: 'name', label: '名称', group: 'basic', required: true, maxlength: 200,
+    problem: (v) => (isPlainText(v) ? '' : '名称に制御文字や見えない文字は使えません。'),
     message: '名称を入力してください（200文字まで）。',
   },
   {
     name: 'name_kana', label: '名称（カナ）', group: 'basic', maxlength: 100,
+    problem: (v) => (isKana(v) ? '' : '名称（カナ）は全角カタカナで入力してください。'),
     hint: '全角カタカナ（任意）', message: '名称（カナ）は全角カタカナで入力してください。',
   },
   {
     name: 'registration_number', label: '登録番号（適格請求書発行事業者）', group: 'basic',
-    pattern: /^T\d{13}$/, maxlength: 14, hint: 'T と13桁の数字（任意）。例：T7123456789012',
+    pattern: /^T\d{13}$/, problem: registrationProblem, maxlength: 14,
+    hint: 'T と13桁の数字（任意）。例：T7123456789012',
     message: '登録番号は T と13桁の数字で、正しい番号を入力してください（チェック用の数字が合いません）。',
   },
   {
@@ -50,10 +57,13 @@ export const counterpartyFields = [
   },
   {
     name: 'address', label: '住所', group: 'contact', maxlength: 300,
+    problem: (v) => (isPlainText(v) ? '' : '住所に制御文字や見えない文字は使えません。'),
     message: '住所は300文字までにしてください。',
   },
   {
     name: 'billing_email', label: '請求先メールアドレス', group: 'contact', type: 'email',
+    problem: (v) => (isEmail(v) ? ''
+      : 'メールアドレスの形式が正しくありません（例：billing@example.co.jp）。'),
     hint: '請求書の発行や督促の連絡先', message: 'メールアドレスの形式が正しくありません。',
   },
   {
@@ -74,9 +84,20 @@ export const counterpartyFields = [
   },
   {
     name: 'account_holder_kana', label: '口座名義（カナ）', group: 'bank', maxlength: 100,
+    problem: (v) => (isKana(v) ? '' : '口座名義は全角カタカナで入力してください。'),
     hint: '全角カタカナ', message: '口座名義は全角カタカナで入力してください。',
   },
 ];
+
+// registrationProblem tells a number of the wrong form from one whose check
+// digit does not match.
+function registrationProblem(value) {
+  if (!isRegistrationNumber(value)) {
+    return '登録番号は T と13桁の数字で入力してください（例：T7123456789012）。';
+  }
+  return registrationCheckDigitOK(value) ? ''
+    : '登録番号のチェック用の数字（T の次の1桁）が合いません。番号を確かめてください。';
+}
 
 const groups = [
   { id: 'basic', legend: '基本情報' },
@@ -129,15 +150,29 @@ export function readCounterparty(f) {
   for (const spec of counterpartyFields.filter((s) => f[s.name])) {
     const value = f[spec.name].control.value.trim();
     input[spec.name] = value;
-    const bad = (spec.required && !value) || (value && spec.pattern && !spec.pattern.test(value));
-    f[spec.name].setError(bad ? spec.message : '');
-    first = first || (bad ? f[spec.name].control : null);
+    const problem = valueProblem(spec, value);
+    f[spec.name].setError(problem);
+    first = first || (problem ? f[spec.name].control : null);
   }
   if (first) {
     first.focus();
     return null;
   }
   return input;
+}
+
+// valueProblem says what is wrong with a field's value, or "". An empty
+// optional field is fine.
+function valueProblem(spec, value) {
+  if (!value) {
+    return spec.required ? spec.message : '';
+  }
+  if (spec.problem) {
+    return spec.problem(value);
+  }
+  const fits = spec.pattern ? spec.pattern.test(value)
+    : !spec.choices || spec.choices.some((c) => c.value === value);
+  return fits ? '' : spec.message;
 }
 
 // showCounterpartyErrors puts each of the API's field refusals

@@ -18,15 +18,29 @@ import { historyResults } from './history-results.js';
 const pageSize = 100;
 
 // renderHistory draws the search form and the month's history.
+// A month in the address that is not YYYY-MM (2023-13, say) is said so
+// beside the month picker, and nothing is searched: showing another month
+// instead would pass unnoticed.
 export async function renderHistory({ root, query }) {
   const operator = isOperator();
-  const month = isMonth(query.get('month')) ? query.get('month') : monthJST();
+  const asked = query.get('month') || '';
+  const badMonth = asked !== '' && !isMonth(asked);
+  const month = isMonth(asked) ? asked : monthJST();
   const brokerId = operator ? query.get('broker_id') || '' : '';
   const page = pageNumber(query.get('page'));
 
   const brokers = operator ? await fetchBrokers() : [];
   const results = el('section', { class: 'results', 'aria-label': '検索結果' });
-  root.append(searchForm({ month, brokerId, brokers, operator }), results);
+  const form = searchForm({ month, brokerId, brokers, operator });
+  root.append(form.node, results);
+
+  if (badMonth) {
+    form.showMonthError(`アドレスの取引月「${asked}」は正しくありません。`
+      + '取引月を選び直して「検索」を押してください。');
+    results.append(emptyState('取引月を選んでください。',
+      '正しい取引月を選んで「検索」を押すと、その月の取引履歴を表示します。'));
+    return;
+  }
 
   if (operator && brokers.length === 0) {
     results.append(emptyState('データブローカーが登録されていません。',
@@ -93,7 +107,11 @@ function searchForm({ month, brokerId, brokers, operator }) {
     }
     goTo(monthInput.value);
   });
-  return form;
+  const showMonthError = (text) => {
+    monthField.setError(text);
+    monthInput.focus();
+  };
+  return { node: form, showMonthError };
 }
 
 function historyPath(month, brokerId, page) {

@@ -3,12 +3,12 @@
 // user whose address is not verified gets a one-time code by mail and
 // enters it on the next screen.
 
-import { errorNotice, messageNotice } from '../components/notice.js';
+import { errorNotice, messageNotice, successNotice } from '../components/notice.js';
 import { field, formError } from '../components/form.js';
 import { el, on, replace } from '../dom.js';
 import { navigate } from '../navigation.js';
 import { safeReturnPath } from '../paths.js';
-import { login } from '../session.js';
+import { login, signedOut } from '../session.js';
 import { codeForm } from './login-code.js';
 
 // renderLogin draws the login form.
@@ -21,6 +21,8 @@ export function renderLogin({ root, query, setTitle }) {
     type: 'password', name: 'password', autocomplete: 'current-password', required: true,
   }));
   const errors = formError();
+  // farewell confirms a logout just done from the menu.
+  const farewell = el('div', {}, signedOut() ? successNotice('ログアウトしました。') : null);
   const submit = el('button', { type: 'submit', class: 'button button-primary' }, 'ログイン');
   const form = el('form', { class: 'form form-narrow', novalidate: true },
     errors.box, loginId.wrapper, password.wrapper,
@@ -33,8 +35,11 @@ export function renderLogin({ root, query, setTitle }) {
   on(form, 'submit', async (event) => {
     event.preventDefault();
     errors.clear();
+    replace(farewell);
     const id = loginId.control.value.trim();
     const secret = password.control.value;
+    loginId.setError(id ? '' : 'ログインIDを入力してください。');
+    password.setError(secret ? '' : 'パスワードを入力してください。');
     if (!id || !secret) {
       errors.show(messageNotice('ログインIDとパスワードを入力してください。'));
       (id ? password : loginId).control.focus();
@@ -62,6 +67,6 @@ export function renderLogin({ root, query, setTitle }) {
     signedIn();
   });
 
-  root.append(form);
+  root.append(farewell, form);
   loginId.control.focus();
 }

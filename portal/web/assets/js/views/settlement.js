@@ -56,7 +56,7 @@ async function showLedger(page, notice = null) {
   const onDone = (done) => showLedger(page, done);
   const broker = page.data.broker;
   const onReverse = page.operator ? (item) => reverseEntry(item, { broker, onDone }) : null;
-  replace(page.results, ledgerView(page.data, { onReverse }));
+  replace(page.results, ledgerView(page.data, { onReverse, operator: page.operator }));
   showDone(page.results, notice);
 }
 

@@ -1,4 +1,4 @@
-// Changing an existing account on ユーザ管理: disabling or enabling it, and
+// Changing an existing account on ユーザー管理: disabling or enabling it, and
 // changing its role and organisation, each confirmed before it is sent.
 // The account's sessions end as soon as the change is saved.
 
@@ -39,12 +39,12 @@ export function userActions(user, ctx) {
 
 async function setDisabled(user, disable, ctx) {
   const confirmed = await confirmDialog({
-    title: disable ? 'このユーザを無効にしますか？' : 'このユーザを有効にしますか？',
+    title: disable ? 'このユーザーを無効にしますか？' : 'このユーザーを有効にしますか？',
     body: [
       summary(user, ctx),
       el('p', {}, disable
-        ? '無効にすると、このユーザはすぐにログアウトされ、再び有効にするまでログインできません。'
-        : '有効にすると、このユーザは再びログインできるようになります。'),
+        ? '無効にすると、このユーザーはすぐにログアウトされ、再び有効にするまでログインできません。'
+        : '有効にすると、このユーザーは再びログインできるようになります。'),
     ],
     confirmLabel: disable ? '無効化する' : '有効化する',
     danger: disable,
@@ -52,7 +52,7 @@ async function setDisabled(user, disable, ctx) {
   if (!confirmed) {
     return;
   }
-  const done = `ユーザ「${user.login_id}」を${disable ? '無効' : '有効'}にしました。`;
+  const done = `ユーザー「${user.login_id}」を${disable ? '無効' : '有効'}にしました。`;
   await send(user, { disabled: disable }, done, ctx);
 }
 
@@ -67,7 +67,7 @@ async function changeRole(user, ctx) {
     if (!input || !(await confirmDialog(roleConfirmation(user, input, ctx)))) {
       return;
     }
-    const done = `ユーザ「${user.login_id}」の権限・組織を変更しました。`;
+    const done = `ユーザー「${user.login_id}」の権限・組織を変更しました。`;
     refusal = await send(user, changes(user, input), done, ctx);
     if (!refusal) {
       return;
@@ -114,7 +114,7 @@ async function askRole(user, input, refusal, ctx) {
     return first === null;
   };
   const confirmed = await confirmDialog({
-    title: `ユーザ「${user.login_id}」の権限・組織を変更`,
+    title: `ユーザー「${user.login_id}」の権限・組織を変更`,
     body: [summary(user, ctx), el('div', { class: 'form' }, role.wrapper, org.wrapper)],
     confirmLabel: '確認へ進む',
     initialFocus: refused ? refused.control : role.control,
@@ -133,7 +133,7 @@ function roleConfirmation(user, input, ctx) {
         ['権限', arrow(roleLabel(user.role), roleLabel(input.role))],
         ['組織', arrow(ctx.orgName(user.organization_id), ctx.orgName(input.organization_id))],
       ]),
-      el('p', {}, '変更すると、このユーザはすぐにログアウトされます。'),
+      el('p', {}, '変更すると、このユーザーはすぐにログアウトされます。'),
     ],
     confirmLabel: '変更する',
   };

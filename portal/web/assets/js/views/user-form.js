@@ -53,7 +53,7 @@ export function userForm({ clearingHouse, brokers, onCreated }) {
       const created = await apiPost('/users', input);
       form.reset();
       fillOrganizations();
-      replace(done, successNotice(`ユーザ「${created.login_id}」を登録しました。`));
+      replace(done, successNotice(`ユーザー「${created.login_id}」を登録しました。`));
       await onCreated();
     } catch (err) {
       showServerError(f, errors, err);
@@ -122,7 +122,7 @@ function checkInput(f, input) {
 function confirmation(input, organizations) {
   const org = organizations.find((o) => o.id === input.organization_id);
   return {
-    title: 'この内容でユーザを登録しますか？',
+    title: 'この内容でユーザーを登録しますか？',
     body: details([
       ['ログインID', input.login_id],
       ['権限', roleLabel(input.role)],

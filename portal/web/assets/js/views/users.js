@@ -1,4 +1,4 @@
-// ユーザ管理: the portal's accounts, changing or disabling one, and
+// ユーザー管理: the portal's accounts, changing or disabling one, and
 // registering a new one (each with a confirmation step) for system
 // administrators.
 
@@ -42,7 +42,7 @@ export async function renderUsers({ root }) {
   ctx.report = reload;
 
   root.append(el('section', { 'aria-labelledby': 'new-user-title' },
-    el('h2', { id: 'new-user-title' }, 'ユーザ登録'),
+    el('h2', { id: 'new-user-title' }, 'ユーザー登録'),
     userForm({ clearingHouse, brokers, onCreated: reload })));
   await reload();
 }
@@ -50,7 +50,7 @@ export async function renderUsers({ root }) {
 // showUsers (re)draws the list, led by notice (what the last change did)
 // when there is one; the notice takes focus so that it is read out.
 async function showUsers(list, ctx, notice) {
-  const title = el('h2', { id: 'users-title' }, 'ユーザ一覧');
+  const title = el('h2', { id: 'users-title' }, 'ユーザー一覧');
   let data;
   try {
     data = await apiGet('/users');
@@ -59,7 +59,8 @@ async function showUsers(list, ctx, notice) {
     return;
   }
   if (data.items.length === 0) {
-    replace(list, title, emptyState('ユーザはまだいません。', '下の「ユーザ登録」から登録してください。'));
+    replace(list, title,
+      emptyState('ユーザーはまだいません。', '下の「ユーザー登録」から登録してください。'));
     return;
   }
   const { orgName } = ctx;
@@ -73,7 +74,7 @@ async function showUsers(list, ctx, notice) {
     userActions(u, ctx),
   ]);
   replace(list, title, notice,
-    dataTable({ caption: `${rows.length}人のユーザ`, columns, rows }));
+    dataTable({ caption: `${rows.length}人のユーザー`, columns, rows }));
   if (notice) {
     notice.tabIndex = -1;
     notice.focus();
