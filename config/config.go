@@ -10,6 +10,9 @@ import (
 	"strings"
 )
 
+// DefaultHTTPAddr is where the API and portal listen unless told otherwise.
+const DefaultHTTPAddr = "127.0.0.1:8080"
+
 // Config is every setting of the clearing house. Zero values mean "not set";
 // Load fills in the defaults.
 type Config struct {
@@ -51,7 +54,7 @@ func Load() Config {
 		DatabaseURL:       os.Getenv("DATABASE_URL"),
 		TemporalAddress:   os.Getenv("TEMPORAL_ADDRESS"),
 		TemporalNamespace: envOr("TEMPORAL_NAMESPACE", "default"),
-		HTTPAddr:          envOr("CLEARING_HTTP_ADDR", "127.0.0.1:8080"),
+		HTTPAddr:          envOr("CLEARING_HTTP_ADDR", DefaultHTTPAddr),
 		TemporalUIAddr:    envOr("CLEARING_TEMPORAL_UI_ADDR", "127.0.0.1:8233"),
 		DataDir:           envOr("CLEARING_DATA_DIR", "./.data"),
 		MarketAPIKey:      os.Getenv("CLEARING_MARKET_API_KEY"),

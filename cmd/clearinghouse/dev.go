@@ -222,6 +222,10 @@ func printBanner(w io.Writer, cfg config.Config, apiAddr, uiURL string, generate
 	if demo {
 		fmt.Fprintf(w, "  Demo users       broker-a, broker-b, broker-c, admin (operator's password)\n")
 	}
-	fmt.Fprintf(w, "\nSubmit the seed example:  go run ./cmd/clearinghouse simulate --example\n")
+	simulate := "go run ./cmd/clearinghouse simulate --example"
+	if apiAddr != config.DefaultHTTPAddr {
+		simulate += " --url http://" + apiAddr
+	}
+	fmt.Fprintf(w, "\nSubmit the seed example:  %s\n", simulate)
 	fmt.Fprintf(w, "Stop with Ctrl-C.\n\n")
 }
