@@ -19,15 +19,20 @@ const (
 	ErrTypeSameOperator      = "SameOperator"
 	ErrTypeNoDocument        = "NoDocument"
 	ErrTypeAmountChanged     = "AmountChanged"
+	ErrTypeExceedsBalance    = "ExceedsBalance"
 )
 
 // classifyBilling marks the billing errors retrying cannot fix.
 func classifyBilling(err error) error {
+	if be, ok := errors.AsType[*store.BalanceError](err); ok {
+		return temporal.NewNonRetryableApplicationError(be.Message, ErrTypeExceedsBalance, err)
+	}
 	for target, kind := range map[error]string{
 		store.ErrInvalidTransition: ErrTypeInvalidTransition,
 		store.ErrSameOperator:      ErrTypeSameOperator,
 		store.ErrNoDocument:        ErrTypeNoDocument,
 		store.ErrAmountChanged:     ErrTypeAmountChanged,
+		store.ErrExceedsBalance:    ErrTypeExceedsBalance,
 	} {
 		if errors.Is(err, target) {
 			return temporal.NewNonRetryableApplicationError(err.Error(), kind, err)

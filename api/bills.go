@@ -259,6 +259,8 @@ func transitionError(err error) error {
 			return newError(http.StatusConflict, CodeDocumentMissing, workflows.ErrNoDocument.Error())
 		case activities.ErrTypeAmountChanged:
 			return newError(http.StatusConflict, CodeAmountChanged, workflows.ErrAmountChanged.Error())
+		case activities.ErrTypeExceedsBalance:
+			return newError(http.StatusConflict, CodeExceedsBalance, appErr.Message())
 		}
 	}
 	msg := err.Error()

@@ -54,6 +54,7 @@ const (
 	CodeDuplicateField       = "duplicate_field"
 	CodeAmountChanged        = "amount_changed"
 	CodeDueDatePassed        = "due_date_passed"
+	CodeExceedsBalance       = "exceeds_balance"
 )
 
 // apiError is an error the client caused or must know about: it carries its

@@ -59,6 +59,7 @@ func (c *caller) mustBill(t *testing.T, resp response, want int) billView {
 
 func TestInvoiceLifecycleWithPDF(t *testing.T) {
 	s := newStack(t)
+	s.setBalance("B", -5000)
 	op := s.login(testOperator, testPassword)
 	pdf := pdfOfSize(1_600_000)
 
@@ -134,8 +135,9 @@ func TestInvoiceLifecycleWithPDF(t *testing.T) {
 		t.Errorf("paid = %+v; paying again: %s", paid, again.Body)
 	}
 	ledger := s.login("broker-b", testPassword).ledger(t, "")
-	if ledger.Balance != 5000 || len(ledger.Items) != 1 || ledger.Items[0].Date != "2023-11-15" {
-		t.Errorf("B's ledger = %+v, want one collection of 5,000 on 2023-11-15", ledger)
+	if ledger.Balance != 0 || len(ledger.Items) != 2 || ledger.Items[1].Date != "2023-11-15" ||
+		ledger.Items[1].Amount != 5000 {
+		t.Errorf("B's ledger = %+v, want -5,000 settled by a collection of 5,000 on 2023-11-15", ledger)
 	}
 	if n := s.count("SELECT count(*) FROM ledger_entries WHERE kind = 'collection'"); n != 1 {
 		t.Errorf("%d collection entries, want exactly 1", n)
@@ -148,6 +150,7 @@ func TestInvoiceLifecycleWithPDF(t *testing.T) {
 
 func TestPaymentNeedsTwoOperators(t *testing.T) {
 	s := newStack(t)
+	s.setBalance("A", 2500)
 	s.createOperator("operator2")
 	op1 := s.login(testOperator, testPassword)
 	op2 := s.login("operator2", testPassword)
@@ -218,8 +221,8 @@ func TestPaymentNeedsTwoOperators(t *testing.T) {
 	if resp := b.get("/api/v1/payments/" + p.ID); resp.Status != http.StatusNotFound {
 		t.Errorf("broker B reading A's payment: HTTP %d, want 404", resp.Status)
 	}
-	if page := a.ledger(t, ""); page.Balance != -2500 || len(page.Items) != 1 {
-		t.Errorf("A's ledger = %+v, want one payout of -2,500", page)
+	if page := a.ledger(t, ""); page.Balance != 0 || len(page.Items) != 2 || page.Items[1].Amount != -2500 {
+		t.Errorf("A's ledger = %+v, want +2,500 settled by a payout of -2,500", page)
 	}
 	_, largest := s.historySize(paid.WorkflowID)
 	if largest > 8192 {
@@ -417,6 +420,7 @@ func TestConcurrentClosingsDraftABalanceOnce(t *testing.T) {
 // once: one is recorded, the other hears 409, as it would a moment later.
 func TestRacingPaymentsWithDifferentDatesRecordOne(t *testing.T) {
 	s := newStack(t)
+	s.setBalance("B", -1000)
 	op := s.login(testOperator, testPassword)
 	inv := op.mustBill(t, op.post("/api/v1/invoices", map[string]any{"broker_id": "B", "amount": 700,
 		"due_date": "2099-01-31", "pdf_base64": b64(pdfOfSize(400))}), http.StatusCreated)
@@ -489,5 +493,59 @@ func TestRefusedRegistrationKeepsNoPDF(t *testing.T) {
 	}
 	if used := s.count("SELECT count(*) FROM invoices WHERE document_key IS NOT NULL"); int64(files) != used {
 		t.Errorf("%d PDFs stored for %d invoices with one; a refused request kept its PDF", files, used)
+	}
+}
+
+// setBalance gives a broker a settlement balance with one manual entry: a
+// payout makes it owe (negative), a collection makes it owed (positive).
+func (s *stack) setBalance(broker string, balance int64) {
+	s.t.Helper()
+	kind, desc := "collection", "清算 払い込み"
+	if balance < 0 {
+		kind, desc = "payout", "清算 引き出し"
+	}
+	_, err := s.db.ExecContext(context.Background(), `
+		INSERT INTO ledger_entries (broker_id, kind, amount, entry_date, description, reason,
+		                            created_by, idempotency_key, posted_at)
+		VALUES ($1, $2, $3, date '2023-10-01', $4, 'test setup', 'test', 'setup:' || $1, now())`,
+		broker, kind, balance, desc)
+	if err != nil {
+		s.t.Fatalf("setting %s's balance: %v", broker, err)
+	}
+}
+
+// Open invoices never bill a broker more than it owes, nor open payments
+// pay it more than it is owed: a second bill for a balance already billed
+// is refused at issue or approval, with the figures.
+func TestBillsStayWithinTheSettlementBalance(t *testing.T) {
+	s := newStack(t)
+	s.setBalance("B", -5000)
+	s.setBalance("A", 1000)
+	s.createOperator("operator2")
+	op := s.login(testOperator, testPassword)
+	op2 := s.login("operator2", testPassword)
+	invoice := func(amount int) billView {
+		return op.mustBill(t, op.post("/api/v1/invoices", map[string]any{"broker_id": "B",
+			"amount": amount, "due_date": "2099-01-31", "pdf_base64": b64(pdfOfSize(300))}), http.StatusCreated)
+	}
+	first, second, third := invoice(3000), invoice(3000), invoice(2000)
+	op.mustBill(t, op.post("/api/v1/invoices/"+first.ID+"/issue", nil), http.StatusOK)
+	resp := op.post("/api/v1/invoices/"+second.ID+"/issue", nil)
+	if resp.errorCode() != "exceeds_balance" || !strings.Contains(string(resp.Body), "at most 2000 yen") {
+		t.Errorf("a second invoice beyond what B owes: HTTP %d %s, want exceeds_balance", resp.Status, resp.Body)
+	}
+	op.mustBill(t, op.post("/api/v1/invoices/"+third.ID+"/issue", nil), http.StatusOK)
+
+	pay := op.mustBill(t, op.post("/api/v1/payments", map[string]any{"broker_id": "A", "amount": 1500,
+		"scheduled_on": "2099-01-31", "statement_pdf_base64": b64(pdfOfSize(300))}), http.StatusCreated)
+	resp = op2.post("/api/v1/payments/"+pay.ID+"/approve", map[string]int64{"amount": 1500})
+	if resp.errorCode() != "exceeds_balance" {
+		t.Errorf("paying A more than it is owed: HTTP %d %s, want exceeds_balance", resp.Status, resp.Body)
+	}
+	nothingOwed := op.mustBill(t, op.post("/api/v1/payments", map[string]any{"broker_id": "C", "amount": 1,
+		"scheduled_on": "2099-01-31", "statement_pdf_base64": b64(pdfOfSize(300))}), http.StatusCreated)
+	resp = op2.post("/api/v1/payments/"+nothingOwed.ID+"/approve", map[string]int64{"amount": 1})
+	if resp.errorCode() != "exceeds_balance" {
+		t.Errorf("paying C, owed nothing: HTTP %d %s, want exceeds_balance", resp.Status, resp.Body)
 	}
 }

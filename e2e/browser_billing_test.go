@@ -28,6 +28,7 @@ const (
 // the invoice, and 送信メール shows the notice mailed when it was issued.
 func TestBrowserInvoiceFromRegistrationToCollection(t *testing.T) {
 	s := newStack(t)
+	s.setBalance("B", -6000) // B owes: an invoice bills what a broker owes
 	setBillingEmail(t, s, "B", "データブローカーB", "billing@broker-b.example")
 	dir := t.TempDir()
 	pdf := pdfOfSize(1200)
@@ -54,7 +55,7 @@ func TestBrowserInvoiceFromRegistrationToCollection(t *testing.T) {
 
 	op.open(detail)
 	recordInvoicePayment(op)
-	op.waitText(settlementBalance, "+5,000円")
+	op.waitText(settlementBalance, "-1,000円")
 	row := op.text(ledgerTable + " tbody tr:last-child")
 	for _, want := range []string{"+5,000円", "清算 払い込み（請求 INV-2023-000001）", "2023-10-03"} {
 		if !strings.Contains(row, want) {
@@ -236,6 +237,7 @@ func searchInvoices(b *browser) {
 // be approved.
 func TestBrowserPaymentNeedsASecondOperator(t *testing.T) {
 	s := newStack(t)
+	s.setBalance("A", 2500) // A is owed: a payment pays what a broker is owed
 	s.createOperator("operator2")
 	dir := t.TempDir()
 	first := writeFile(t, dir, "statement-1.pdf", pdfOfSize(900))
@@ -293,7 +295,7 @@ func TestBrowserPaymentNeedsASecondOperator(t *testing.T) {
 	approver.signOut()
 	approver.signIn("broker-a")
 	approver.clickMenu("/settlement", "清算確認")
-	approver.waitText(settlementBalance, "-2,000円")
+	approver.waitText(settlementBalance, "+500円")
 	approver.waitText(ledgerTable, "2023-10-03")
 	approver.screenshot("02-broker-settlement")
 	approver.clickMenu("/payments", "支払管理")

@@ -99,6 +99,7 @@ func TestCounterpartyRegistryIsValidatedAndAudited(t *testing.T) {
 
 func TestIssuingAnInvoiceMailsTheBillingContact(t *testing.T) {
 	s := newStack(t)
+	s.setBalance("B", -700)
 	op := s.login(testOperator, testPassword)
 	valid := map[string]string{"name": "データブローカーB", "billing_email": "billing@broker-b.example"}
 	resp := op.send(http.MethodPatch, "/api/v1/counterparties/B", "application/json", mustJSON(t, valid))
@@ -125,6 +126,7 @@ func TestIssuingAnInvoiceMailsTheBillingContact(t *testing.T) {
 // operators are told with an alert rather than a line in a log.
 func TestIssuingWithoutABillingContactRaisesAnAlert(t *testing.T) {
 	s := newStack(t)
+	s.setBalance("B", -700)
 	op := s.login(testOperator, testPassword)
 	inv := op.mustBill(t, op.post("/api/v1/invoices", map[string]any{"broker_id": "B", "amount": 700,
 		"due_date": "2099-01-31", "pdf_base64": b64(pdfOfSize(400))}), http.StatusCreated)

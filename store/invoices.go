@@ -277,6 +277,9 @@ func issueInvoice(tx *gorm.DB, inv Invoice, ch InvoiceChange) error {
 	if inv.DocumentKey == nil {
 		return ErrNoDocument
 	}
+	if err := withinBalance(tx, billInvoice, inv.BrokerID, inv.ID, inv.Amount); err != nil {
+		return err
+	}
 	fy := models.MonthOf(ch.At).FiscalYear()
 	var seq int
 	err := tx.Raw(`INSERT INTO invoice_counters (fiscal_year, last_seq) VALUES (?, 1)

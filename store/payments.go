@@ -194,6 +194,9 @@ func applyPayment(tx *gorm.DB, p Payment, ch PaymentChange) error {
 		if p.DocumentKey == nil {
 			return ErrNoDocument
 		}
+		if err := withinBalance(tx, billPayment, p.BrokerID, p.ID, p.Amount); err != nil {
+			return err
+		}
 		return tx.Exec(`UPDATE payments SET status = 'approved', approved_by = ?, approved_at = ?
 			WHERE id = ?`, ch.Actor, ch.At, p.ID).Error
 	case "pay":
