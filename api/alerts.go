@@ -2,9 +2,13 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"clearinghouse/activities"
+	"clearinghouse/workflows"
 )
 
 type alertItem struct {
@@ -14,6 +18,28 @@ type alertItem struct {
 	Message    string `json:"message"`
 	CreatedAt  string `json:"created_at"`
 	ResolvedAt string `json:"resolved_at,omitempty"`
+	// WorkflowURL opens the workflow the alert is about in the Web UI.
+	WorkflowURL string `json:"workflow_url,omitempty"`
+}
+
+// alertWorkflow names the workflow an alert is about, from its kind and
+// subject, or "".
+func alertWorkflow(kind, subject string) string {
+	switch kind {
+	case activities.AlertIngestionParked:
+		return workflows.IngestWorkflowID(subject)
+	case activities.AlertClosingFailed, activities.AlertClosingZeroSum:
+		return workflows.CloseWorkflowID(subject)
+	case activities.AlertInvoiceOverdue:
+		return workflows.BillWorkflowID(workflows.KindInvoice, subject)
+	case activities.AlertMailNotSent:
+		// The subject is the mail's key: "<kind>:<bill id>:<what>".
+		parts := strings.Split(subject, ":")
+		if len(parts) == 3 && (parts[0] == workflows.KindInvoice || parts[0] == workflows.KindPayment) {
+			return workflows.BillWorkflowID(parts[0], parts[1])
+		}
+	}
+	return ""
 }
 
 // listAlerts shows operators what needs them, newest first. ?open=true
@@ -39,6 +65,9 @@ func (s *Server) listAlerts(c *gin.Context) {
 		item := alertItem{
 			ID: a.ID, Kind: a.Kind, Subject: a.Subject, Message: a.Message,
 			CreatedAt: a.CreatedAt.UTC().Format(time.RFC3339),
+		}
+		if id := alertWorkflow(a.Kind, a.Subject); id != "" {
+			item.WorkflowURL = s.workflowURL(id)
 		}
 		if a.ResolvedAt != nil {
 			item.ResolvedAt = a.ResolvedAt.UTC().Format(time.RFC3339)
