@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
@@ -73,15 +74,24 @@ func (sc *keyScanner) value() {
 	case 0:
 	default:
 		// A number, true, false or null: up to the next delimiter.
-		for sc.pos < len(sc.body) && !strings.ContainsRune(",]} \t\n\r", rune(sc.body[sc.pos])) {
+		for sc.pos < len(sc.body) && !delimiter(sc.body[sc.pos]) {
 			sc.pos++
 		}
 	}
 }
 
+func delimiter(c byte) bool {
+	switch c {
+	case ',', ']', '}', ' ', '\t', '\n', '\r':
+		return true
+	}
+	return false
+}
+
 func (sc *keyScanner) object() {
 	sc.pos++ // {
-	var seen []string
+	var buf [12][]byte
+	seen := buf[:0]
 	var index map[string]bool
 	if sc.peek() == '}' {
 		sc.pos++
@@ -96,26 +106,25 @@ func (sc *keyScanner) object() {
 		if sc.stopped() {
 			return
 		}
-		name := fieldName(raw)
-		folded := foldKey(name)
+		folded := foldKey(raw)
 		dup := false
 		if index != nil {
-			dup = index[folded]
-			index[folded] = true
+			dup = index[string(folded)]
+			index[string(folded)] = true
 		} else {
 			for _, s := range seen {
-				dup = dup || s == folded
+				dup = dup || bytes.Equal(s, folded)
 			}
 			seen = append(seen, folded)
 			if len(seen) > 16 {
 				index = make(map[string]bool, 2*len(seen))
 				for _, s := range seen {
-					index[s] = true
+					index[string(s)] = true
 				}
 			}
 		}
 		if dup {
-			sc.err = badRequest(CodeDuplicateField, "the field "+quoteName(name)+
+			sc.err = badRequest(CodeDuplicateField, "the field "+quoteName(fieldName(raw))+
 				" appears more than once in one object (names are compared regardless of case)")
 			return
 		}
@@ -250,14 +259,17 @@ func fieldName(raw []byte) string {
 	return string(inner)
 }
 
-// foldKey maps names the decoder would treat as one field to one string.
-func foldKey(name string) string {
-	for i := 0; i < len(name); i++ {
-		if name[i] >= utf8.RuneSelf {
-			return strings.ToLower(strings.ToUpper(name))
+// foldKey maps raw keys the decoder would treat as one field to the same
+// bytes. A plain lower-case ASCII key, the usual case, is its own folding
+// and costs nothing.
+func foldKey(raw []byte) []byte {
+	inner := raw[1 : len(raw)-1]
+	for _, c := range inner {
+		if c == '\\' || c >= utf8.RuneSelf || c >= 'A' && c <= 'Z' {
+			return []byte(strings.ToLower(strings.ToUpper(fieldName(raw))))
 		}
 	}
-	return strings.ToLower(name)
+	return inner
 }
 
 // quoteName shows a field name in a message, cut to a readable length.

@@ -38,3 +38,26 @@ func TestCheckJSONKeys(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCheckJSONKeys scans a batch body near the API's 6 MB limit:
+//
+//	go test -run '^$' -bench CheckJSONKeys ./api
+func BenchmarkCheckJSONKeys(b *testing.B) {
+	var body strings.Builder
+	body.WriteString(`{"request_id":"bench","contracts":[`)
+	for i := range 40_000 {
+		if i > 0 {
+			body.WriteString(",")
+		}
+		body.WriteString(`{"contract_id":"C-0000000001","buyer_id":"B","seller_id":"A",` +
+			`"item_code":"xxxx","amount":5000,"traded_at":"2023-09-21T10:00:00+09:00"}`)
+	}
+	body.WriteString(`]}`)
+	data := []byte(body.String())
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if err := checkJSONKeys(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
