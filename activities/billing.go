@@ -20,6 +20,7 @@ const (
 	ErrTypeNoDocument        = "NoDocument"
 	ErrTypeAmountChanged     = "AmountChanged"
 	ErrTypeExceedsBalance    = "ExceedsBalance"
+	ErrTypePaidTooEarly      = "PaidTooEarly"
 )
 
 // classifyBilling marks the billing errors retrying cannot fix.
@@ -33,6 +34,7 @@ func classifyBilling(err error) error {
 		store.ErrNoDocument:        ErrTypeNoDocument,
 		store.ErrAmountChanged:     ErrTypeAmountChanged,
 		store.ErrExceedsBalance:    ErrTypeExceedsBalance,
+		store.ErrPaidTooEarly:      ErrTypePaidTooEarly,
 	} {
 		if errors.Is(err, target) {
 			return temporal.NewNonRetryableApplicationError(err.Error(), kind, err)

@@ -56,7 +56,7 @@ func (a *Activities) PostEntry(ctx context.Context, in PostEntryInput) (PostEntr
 	}
 	posted, created, err := a.Store.PostEntry(ctx, e)
 	if err != nil {
-		return PostEntryResult{}, classify(err)
+		return PostEntryResult{}, classifyBilling(err)
 	}
 	return PostEntryResult{ID: posted.ID, Created: created, Amount: posted.Amount}, nil
 }

@@ -201,6 +201,23 @@ func sameBill(broker string, amount int64, createdBy string, draft activities.Ne
 		"this Idempotency-Key was used for another registration")
 }
 
+// registrationOutcome answers a registration once its bill is stored.
+// Requests sent at once with one Idempotency-Key all join one lifecycle,
+// and only one of them made the bill (its PDF is the stored one): the
+// others are answered as if sent a moment later, 200 with the bill when
+// they asked for the same, 409 when not, and their PDFs are dropped.
+func (s *Server) registrationOutcome(draft activities.NewBill, broker string, amount int64,
+	createdBy string, docKey *string) (int, error) {
+	if err := sameBill(broker, amount, createdBy, draft); err != nil {
+		return 0, err // the request's PDF goes with the refusal
+	}
+	if draft.Doc != nil && (docKey == nil || *docKey != draft.Doc.Key) {
+		s.dropUpload(draft.Doc.Key)
+		return http.StatusOK, nil
+	}
+	return http.StatusCreated, nil
+}
+
 // startBill starts a bill's lifecycle and waits until its draft is stored.
 func (s *Server) startBill(ctx context.Context, kind string, draft activities.NewBill) error {
 	wf := workflows.Invoice
@@ -261,16 +278,20 @@ func transitionError(err error) error {
 			return newError(http.StatusConflict, CodeAmountChanged, workflows.ErrAmountChanged.Error())
 		case activities.ErrTypeExceedsBalance:
 			return newError(http.StatusConflict, CodeExceedsBalance, appErr.Message())
+		case activities.ErrTypePaidTooEarly:
+			return newError(http.StatusConflict, CodeInvalidBill,
+				"paid_on cannot be before the day the bill was issued or approved")
 		}
 	}
 	msg := err.Error()
 	for text, code := range map[string]string{
-		workflows.ErrInvalidTransition.Error(): CodeInvalidTransition,
-		workflows.ErrSameOperator.Error():      CodeSameOperator,
-		workflows.ErrNoDocument.Error():        CodeDocumentMissing,
-		workflows.ErrAmountChanged.Error():     CodeAmountChanged,
-		"workflow execution already completed": CodeInvalidTransition,
-		"Workflow completed before the Update": CodeInvalidTransition,
+		workflows.ErrInvalidTransition.Error():   CodeInvalidTransition,
+		workflows.ErrSameOperator.Error():        CodeSameOperator,
+		workflows.ErrNoDocument.Error():          CodeDocumentMissing,
+		workflows.ErrAmountChanged.Error():       CodeAmountChanged,
+		"workflow execution already completed":   CodeInvalidTransition,
+		"update was aborted by closing workflow": CodeInvalidTransition,
+		"Workflow completed before the Update":   CodeInvalidTransition,
 	} {
 		if strings.Contains(msg, text) {
 			if code == CodeInvalidTransition {
@@ -289,6 +310,9 @@ func readAction(c *gin.Context, action string) (actionRequest, error) {
 		if err := bindJSON(c, &req); err != nil {
 			return req, err
 		}
+	}
+	if req.PaidOn != "" && action != workflows.ActionPay {
+		return req, badRequest(CodeInvalidBill, "paid_on is only sent to record a payment")
 	}
 	if req.PaidOn != "" {
 		if _, err := parseDate(req.PaidOn); err != nil {

@@ -180,7 +180,12 @@ func (s *Server) createInvoice(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, s.invoiceView(inv))
+	status, err := s.registrationOutcome(draft, inv.BrokerID, inv.Amount, inv.CreatedBy, inv.DocumentKey)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(status, s.invoiceView(inv))
 }
 
 // checkReplaces allows a correction only of a void invoice of the same broker.
@@ -280,7 +285,8 @@ func (s *Server) invoiceAction(action string) gin.HandlerFunc {
 			fail(c, err)
 			return
 		}
-		if due := inv.DueDate.Format(time.DateOnly); action == workflows.ActionIssue && due < s.today() {
+		due := inv.DueDate.Format(time.DateOnly)
+		if action == workflows.ActionIssue && inv.Status == store.InvoiceDraft && due < s.today() {
 			fail(c, newError(http.StatusConflict, CodeDueDatePassed, "the due date "+due+
 				" has passed; change it before issuing"))
 			return

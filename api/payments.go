@@ -150,7 +150,12 @@ func (s *Server) createPayment(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, s.paymentView(p))
+	status, err := s.registrationOutcome(draft, p.BrokerID, p.Amount, p.CreatedBy, p.DocumentKey)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(status, s.paymentView(p))
 }
 
 func (s *Server) updatePayment(c *gin.Context) {

@@ -337,6 +337,8 @@ func entryError(err error) error {
 		return err
 	}
 	switch {
+	case appErr.Type() == activities.ErrTypeExceedsBalance:
+		return newError(http.StatusConflict, CodeExceedsBalance, appErr.Message())
 	case appErr.Type() == activities.ErrTypeConflict && strings.Contains(appErr.Error(), "reversed"):
 		return newError(http.StatusConflict, CodeAlreadyReversed, "the entry is already reversed, or is a reversal")
 	case appErr.Type() == activities.ErrTypeConflict:

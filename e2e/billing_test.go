@@ -481,16 +481,7 @@ func TestRefusedRegistrationKeepsNoPDF(t *testing.T) {
 	if resp := op.post("/api/v1/invoices", correction); resp.Status/100 != 4 {
 		t.Fatalf("a second correction of the same invoice: HTTP %d %s, want 4xx", resp.Status, resp.Body)
 	}
-	files := 0
-	err := filepath.WalkDir(s.docsDir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			files++
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := s.storedPDFs()
 	if used := s.count("SELECT count(*) FROM invoices WHERE document_key IS NOT NULL"); int64(files) != used {
 		t.Errorf("%d PDFs stored for %d invoices with one; a refused request kept its PDF", files, used)
 	}
@@ -548,4 +539,89 @@ func TestBillsStayWithinTheSettlementBalance(t *testing.T) {
 	if resp.errorCode() != "exceeds_balance" {
 		t.Errorf("paying C, owed nothing: HTTP %d %s, want exceeds_balance", resp.Status, resp.Body)
 	}
+}
+
+// A change racing another on the same bill waits its turn: whatever the
+// order, the workflow and the database agree afterwards, so the bill can
+// still be paid.
+func TestRacingChangesLeaveTheLifecycleConsistent(t *testing.T) {
+	s := newStack(t)
+	s.setBalance("B", -10_000)
+	op := s.login(testOperator, testPassword)
+	for i := range 4 {
+		inv := op.mustBill(t, op.post("/api/v1/invoices", map[string]any{"broker_id": "B", "amount": 1000,
+			"due_date": "2099-01-31", "pdf_base64": b64(pdfOfSize(300))}), http.StatusCreated)
+		var wg sync.WaitGroup
+		var issue, patch response
+		wg.Go(func() { issue = op.post("/api/v1/invoices/"+inv.ID+"/issue", nil) })
+		wg.Go(func() {
+			patch = op.send(http.MethodPatch, "/api/v1/invoices/"+inv.ID, "application/json",
+				mustJSON(t, map[string]string{"due_date": "2099-02-2" + itoa(int64(i))}))
+		})
+		wg.Wait()
+		for _, r := range []response{issue, patch} {
+			if r.Status != http.StatusOK && r.Status != http.StatusConflict {
+				t.Errorf("racing issue and update of %s: HTTP %d %s", inv.ID, r.Status, r.Body)
+			}
+		}
+		if issue.Status != http.StatusOK {
+			op.mustBill(t, op.post("/api/v1/invoices/"+inv.ID+"/issue", nil), http.StatusOK)
+		}
+		paid := op.mustBill(t, op.post("/api/v1/invoices/"+inv.ID+"/pay", nil), http.StatusOK)
+		if paid.Status != "paid" {
+			t.Errorf("invoice %s after the race: %+v, want paid", inv.ID, paid)
+		}
+	}
+}
+
+// Registrations sent at once with one Idempotency-Key but different
+// amounts make one bill; the others hear 409, as they would a moment later.
+func TestRacingRegistrationsWithOneKeyMakeOneBill(t *testing.T) {
+	s := newStack(t)
+	op := s.login(testOperator, testPassword)
+	statuses := make([]int, 5)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Go(func() {
+			body := mustJSON(t, map[string]any{"broker_id": "B", "amount": 100 + i, "due_date": "2099-01-31",
+				"pdf_base64": b64(pdfOfSize(300))})
+			statuses[i] = op.sendWith(http.MethodPost, "/api/v1/invoices", body,
+				map[string]string{"Idempotency-Key": "racing-registration-1"}).Status
+		})
+	}
+	wg.Wait()
+	created := 0
+	for _, st := range statuses {
+		switch st {
+		case http.StatusCreated:
+			created++
+		case http.StatusConflict:
+		default:
+			t.Errorf("racing registration: HTTP %d", st)
+		}
+	}
+	if created != 1 {
+		t.Errorf("statuses %v: want one 201 and the rest 409", statuses)
+	}
+	if n := s.count("SELECT count(*) FROM invoices"); n != 1 {
+		t.Errorf("%d invoices, want 1", n)
+	}
+	if n := s.storedPDFs(); n != 1 {
+		t.Errorf("%d PDFs stored for one invoice; the refused registrations kept theirs", n)
+	}
+}
+
+// storedPDFs counts the files in the API's document folder.
+func (s *stack) storedPDFs() int {
+	files := 0
+	err := filepath.WalkDir(s.docsDir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files++
+		}
+		return err
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return files
 }

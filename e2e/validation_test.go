@@ -200,6 +200,10 @@ func TestMistakesAreAnsweredAlike(t *testing.T) {
 			t.Errorf("PATCH invoice %s: HTTP %d %.200s, want 400", body, resp.Status, resp.Body)
 		}
 	}
+	void := map[string]string{"reason": "x", "paid_on": "2023-10-01"}
+	if resp := op.post("/api/v1/invoices/"+inv.ID+"/void", void); resp.errorCode() != "invalid_bill" {
+		t.Errorf("void with a payment date: HTTP %d %.200s, want invalid_bill", resp.Status, resp.Body)
+	}
 	for _, body := range []string{`{"name":"\u00ad"}`, `{"billing_email":"billing@b\u202e.example"}`} {
 		resp := op.send(http.MethodPatch, "/api/v1/counterparties/B", "application/json", []byte(body))
 		if resp.Status != http.StatusBadRequest {

@@ -23,6 +23,10 @@ const (
 // ErrInvalidTransition refuses a change the record's status does not allow.
 var ErrInvalidTransition = fmt.Errorf("not allowed in the record's current status: %w", ErrConflict)
 
+// ErrPaidTooEarly refuses a payment dated before the bill could be paid:
+// before an invoice was issued or a payment approved.
+var ErrPaidTooEarly = fmt.Errorf("paid before it was issued or approved: %w", ErrConflict)
+
 // ErrNoDocument refuses issuing an invoice (or paying a payment) without
 // its PDF.
 var ErrNoDocument = fmt.Errorf("the PDF document is missing: %w", ErrConflict)
@@ -277,7 +281,7 @@ func issueInvoice(tx *gorm.DB, inv Invoice, ch InvoiceChange) error {
 	if inv.DocumentKey == nil {
 		return ErrNoDocument
 	}
-	if err := withinBalance(tx, billInvoice, inv.BrokerID, inv.ID, inv.Amount); err != nil {
+	if err := checkIssue(tx, inv.BrokerID, inv.ID, inv.Amount); err != nil {
 		return err
 	}
 	fy := models.MonthOf(ch.At).FiscalYear()
@@ -297,6 +301,12 @@ func payInvoice(tx *gorm.DB, inv Invoice, ch InvoiceChange) error {
 	paidOn := models.DayJST(ch.At)
 	if ch.PaidOn != nil {
 		paidOn = *ch.PaidOn
+	}
+	if inv.IssuedAt != nil && paidOn.Before(models.DayJST(*inv.IssuedAt)) {
+		return ErrPaidTooEarly
+	}
+	if err := checkSettle(tx, billInvoice, inv.BrokerID, inv.ID, inv.Amount); err != nil {
+		return err
 	}
 	number := ""
 	if inv.Number != nil {

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Entry is one settlement ledger entry. Amount is its signed effect on the
@@ -33,6 +36,9 @@ var ErrNotReversible = fmt.Errorf("a reversal cannot be reversed; post a new ent
 // PostEntry appends an entry once per idempotency key: posting the same key
 // again returns the entry posted first, with created false.
 func (s *Store) PostEntry(ctx context.Context, e Entry) (Entry, bool, error) {
+	if e.Kind == EntryCollection || e.Kind == EntryPayout {
+		return s.postManual(ctx, e)
+	}
 	res := s.db.WithContext(ctx).Exec(`
 		INSERT INTO ledger_entries (broker_id, kind, amount, entry_date, description, month,
 		                            reverses, reason, created_by, idempotency_key, posted_at)
@@ -48,6 +54,36 @@ func (s *Store) PostEntry(ctx context.Context, e Entry) (Entry, bool, error) {
 	}
 	posted, err := s.entryWhere(ctx, "idempotency_key = ?", e.IdempotencyKey)
 	return posted, res.RowsAffected == 1, err
+}
+
+// postManual posts a collection or payout recorded outside the bills,
+// checked against the broker's open bills (see checkManual). A request sent
+// again finds its entry and is not checked again.
+func (s *Store) postManual(ctx context.Context, e Entry) (Entry, bool, error) {
+	posted, err := s.entryWhere(ctx, "idempotency_key = ?", e.IdempotencyKey)
+	if !errors.Is(err, ErrNotFound) {
+		return posted, false, err
+	}
+	var created bool
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := checkManual(tx, e); err != nil {
+			return err
+		}
+		res := tx.Exec(`
+			INSERT INTO ledger_entries (broker_id, kind, amount, entry_date, description, reason,
+			                            created_by, idempotency_key, posted_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (idempotency_key) DO NOTHING`,
+			e.BrokerID, e.Kind, e.Amount, e.EntryDate, e.Description, optional(e.Reason), e.CreatedBy,
+			e.IdempotencyKey, e.PostedAt)
+		created = res.RowsAffected == 1
+		return res.Error
+	})
+	if err != nil {
+		return Entry{}, false, fmt.Errorf("posting ledger entry: %w", err)
+	}
+	posted, err = s.entryWhere(ctx, "idempotency_key = ?", e.IdempotencyKey)
+	return posted, created, err
 }
 
 // EntryByID returns one entry.

@@ -194,7 +194,7 @@ func applyPayment(tx *gorm.DB, p Payment, ch PaymentChange) error {
 		if p.DocumentKey == nil {
 			return ErrNoDocument
 		}
-		if err := withinBalance(tx, billPayment, p.BrokerID, p.ID, p.Amount); err != nil {
+		if err := checkApprove(tx, p.BrokerID, p.ID, p.Amount); err != nil {
 			return err
 		}
 		return tx.Exec(`UPDATE payments SET status = 'approved', approved_by = ?, approved_at = ?
@@ -235,6 +235,12 @@ func payPayment(tx *gorm.DB, p Payment, ch PaymentChange) error {
 	paidOn := models.DayJST(ch.At)
 	if ch.PaidOn != nil {
 		paidOn = *ch.PaidOn
+	}
+	if p.ApprovedAt != nil && paidOn.Before(models.DayJST(*p.ApprovedAt)) {
+		return ErrPaidTooEarly
+	}
+	if err := checkSettle(tx, billPayment, p.BrokerID, p.ID, p.Amount); err != nil {
+		return err
 	}
 	entryID, err := postOnce(tx, Entry{
 		BrokerID: p.BrokerID, Kind: EntryPayout, Amount: -p.Amount, EntryDate: paidOn,

@@ -105,6 +105,20 @@ type bill struct {
 	// overdueDone is set once the due date has been handled, so that a
 	// payment racing the timer is simply waited for.
 	overdueDone bool
+	// busy is set while a change is being applied: changes reach the
+	// database and state one at a time, so that state is always the last
+	// one stored.
+	busy bool
+}
+
+// turn waits until no other change is being applied and takes the turn;
+// release gives it back.
+func (b *bill) turn(ctx workflow.Context) (release func(), err error) {
+	if err := workflow.Await(ctx, func() bool { return !b.busy }); err != nil {
+		return nil, err
+	}
+	b.busy = true
+	return func() { b.busy = false }, nil
 }
 
 // Invoice runs an invoice from draft to paid or void: issued → (due date
@@ -176,9 +190,17 @@ func overdueMoment(due string) (time.Time, error) {
 
 func (b *bill) markOverdue(ctx workflow.Context, id string) error {
 	b.overdueDone = true
+	release, err := b.turn(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if b.state.Status != "issued" {
+		return nil // a payment or void came first
+	}
 	change := activities.BillChange{ID: id, Action: "overdue", Actor: "workflow"}
 	var next activities.BillState
-	err := workflow.ExecuteActivity(storeOptions(ctx), act.TransitionInvoice, change).Get(ctx, &next)
+	err = workflow.ExecuteActivity(storeOptions(ctx), act.TransitionInvoice, change).Get(ctx, &next)
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeInvalidTransition {
 		// A payment or void won the race with the due date.
@@ -252,6 +274,15 @@ func (b *bill) validate(action string) func(workflow.Context, activities.BillCha
 }
 
 func (b *bill) apply(ctx workflow.Context, ch activities.BillChange) (activities.BillState, error) {
+	release, err := b.turn(ctx)
+	if err != nil {
+		return b.state, err
+	}
+	defer release()
+	// Another change may have been applied while this one waited its turn.
+	if err := b.validate(ch.Action)(ctx, ch); err != nil {
+		return b.state, err
+	}
 	transition := act.TransitionInvoice
 	if b.kind == KindPayment {
 		transition = act.TransitionPayment
