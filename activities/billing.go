@@ -21,6 +21,7 @@ const (
 	ErrTypeAmountChanged     = "AmountChanged"
 	ErrTypeExceedsBalance    = "ExceedsBalance"
 	ErrTypePaidTooEarly      = "PaidTooEarly"
+	ErrTypeDueDatePassed     = "DueDatePassed"
 )
 
 // classifyBilling marks the billing errors retrying cannot fix.
@@ -35,6 +36,7 @@ func classifyBilling(err error) error {
 		store.ErrAmountChanged:     ErrTypeAmountChanged,
 		store.ErrExceedsBalance:    ErrTypeExceedsBalance,
 		store.ErrPaidTooEarly:      ErrTypePaidTooEarly,
+		store.ErrDueDatePassed:     ErrTypeDueDatePassed,
 	} {
 		if errors.Is(err, target) {
 			return temporal.NewNonRetryableApplicationError(err.Error(), kind, err)

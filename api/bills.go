@@ -193,8 +193,9 @@ func billID(c *gin.Context, kind string) (string, error) {
 
 // sameBill tells whether a stored bill is the one a repeated registration
 // asks for; an Idempotency-Key reused for another bill is refused.
-func sameBill(broker string, amount int64, createdBy string, draft activities.NewBill) error {
-	if broker == draft.BrokerID && amount == draft.Amount && createdBy == draft.CreatedBy {
+func sameBill(stored, draft activities.NewBill) error {
+	stored.ID, stored.Doc, stored.Replaces = draft.ID, draft.Doc, draft.Replaces
+	if stored == draft {
 		return nil
 	}
 	return newError(http.StatusConflict, CodeIdempotencyKeyReused,
@@ -206,9 +207,8 @@ func sameBill(broker string, amount int64, createdBy string, draft activities.Ne
 // and only one of them made the bill (its PDF is the stored one): the
 // others are answered as if sent a moment later, 200 with the bill when
 // they asked for the same, 409 when not, and their PDFs are dropped.
-func (s *Server) registrationOutcome(draft activities.NewBill, broker string, amount int64,
-	createdBy string, docKey *string) (int, error) {
-	if err := sameBill(broker, amount, createdBy, draft); err != nil {
+func (s *Server) registrationOutcome(draft, stored activities.NewBill, docKey *string) (int, error) {
+	if err := sameBill(stored, draft); err != nil {
 		return 0, err // the request's PDF goes with the refusal
 	}
 	if draft.Doc != nil && (docKey == nil || *docKey != draft.Doc.Key) {
@@ -216,6 +216,20 @@ func (s *Server) registrationOutcome(draft activities.NewBill, broker string, am
 		return http.StatusOK, nil
 	}
 	return http.StatusCreated, nil
+}
+
+// invoiceAsDraft and paymentAsDraft show a stored bill as the registration
+// that made it, to compare with a registration sent again.
+func invoiceAsDraft(inv store.Invoice) activities.NewBill {
+	return activities.NewBill{BrokerID: inv.BrokerID, Amount: inv.Amount, PeriodFrom: dateString(inv.PeriodFrom),
+		PeriodTo: dateString(inv.PeriodTo), Date: inv.DueDate.Format(time.DateOnly), Note: inv.Note,
+		CreatedBy: inv.CreatedBy}
+}
+
+func paymentAsDraft(p store.Payment) activities.NewBill {
+	return activities.NewBill{BrokerID: p.BrokerID, Amount: p.Amount, PeriodFrom: dateString(p.PeriodFrom),
+		PeriodTo: dateString(p.PeriodTo), Date: p.ScheduledOn.Format(time.DateOnly), Note: p.Note,
+		CreatedBy: p.CreatedBy}
 }
 
 // startBill starts a bill's lifecycle and waits until its draft is stored.
@@ -278,6 +292,9 @@ func transitionError(err error) error {
 			return newError(http.StatusConflict, CodeAmountChanged, workflows.ErrAmountChanged.Error())
 		case activities.ErrTypeExceedsBalance:
 			return newError(http.StatusConflict, CodeExceedsBalance, appErr.Message())
+		case activities.ErrTypeDueDatePassed:
+			return newError(http.StatusConflict, CodeDueDatePassed,
+				"the due date has passed; change it before issuing")
 		case activities.ErrTypePaidTooEarly:
 			return newError(http.StatusConflict, CodeInvalidBill,
 				"paid_on cannot be before the day the bill was issued or approved")

@@ -153,7 +153,7 @@ func (s *Server) createInvoice(c *gin.Context) {
 		return
 	}
 	if prior, err := s.Store.InvoiceByID(ctx, draft.ID); err == nil {
-		if err := sameBill(prior.BrokerID, prior.Amount, prior.CreatedBy, draft); err != nil {
+		if err := sameBill(invoiceAsDraft(prior), draft); err != nil {
 			fail(c, err)
 			return
 		}
@@ -180,7 +180,7 @@ func (s *Server) createInvoice(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	status, err := s.registrationOutcome(draft, inv.BrokerID, inv.Amount, inv.CreatedBy, inv.DocumentKey)
+	status, err := s.registrationOutcome(draft, invoiceAsDraft(inv), inv.DocumentKey)
 	if err != nil {
 		fail(c, err)
 		return

@@ -128,7 +128,7 @@ func (s *Server) createPayment(c *gin.Context) {
 		return
 	}
 	if prior, err := s.Store.PaymentByID(ctx, draft.ID); err == nil {
-		if err := sameBill(prior.BrokerID, prior.Amount, prior.CreatedBy, draft); err != nil {
+		if err := sameBill(paymentAsDraft(prior), draft); err != nil {
 			fail(c, err)
 			return
 		}
@@ -150,7 +150,7 @@ func (s *Server) createPayment(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	status, err := s.registrationOutcome(draft, p.BrokerID, p.Amount, p.CreatedBy, p.DocumentKey)
+	status, err := s.registrationOutcome(draft, paymentAsDraft(p), p.DocumentKey)
 	if err != nil {
 		fail(c, err)
 		return

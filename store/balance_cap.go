@@ -103,22 +103,25 @@ func checkSettle(tx *gorm.DB, kind, brokerID, id string, amount int64) error {
 	return nil
 }
 
-// checkManual: a collection or payout recorded outside the bills does not
-// settle what an open bill is about to settle. With no open bill of its
-// kind, any amount is recorded: money that moved is never refused.
+// checkManual: an entry recorded outside the bills (a collection, a
+// payout, or the reversal of one) does not settle what an open bill is
+// about to: money toward the clearing house not what open invoices bill,
+// money toward the broker not what approved payments pay. With no open
+// bill of its kind, any amount is recorded: money that moved is never
+// refused.
 func checkManual(tx *gorm.DB, e Entry) error {
 	p, err := lockedPosition(tx, e.BrokerID, "")
 	if err != nil {
 		return err
 	}
 	switch {
-	case e.Kind == EntryCollection && p.OpenInvoices > 0 && e.Amount > p.owed()-p.OpenInvoices:
+	case e.Amount > 0 && p.OpenInvoices > 0 && e.Amount > p.owed()-p.OpenInvoices:
 		return balanceError("%s owes %d yen, of which open invoices bill %d yen: record their payment "+
-			"on them, or void them first; at most %d yen can be collected outside them", e.BrokerID,
+			"on them, or void them first; at most %d yen can be settled outside them", e.BrokerID,
 			p.owed(), p.OpenInvoices, max(p.owed()-p.OpenInvoices, 0))
-	case e.Kind == EntryPayout && p.ApprovedPayments > 0 && -e.Amount > p.due()-p.ApprovedPayments:
+	case e.Amount < 0 && p.ApprovedPayments > 0 && -e.Amount > p.due()-p.ApprovedPayments:
 		return balanceError("%s is owed %d yen, of which approved payments pay %d yen: record them as "+
-			"paid, or void them first; at most %d yen can be paid outside them", e.BrokerID,
+			"paid, or void them first; at most %d yen can be settled outside them", e.BrokerID,
 			p.due(), p.ApprovedPayments, max(p.due()-p.ApprovedPayments, 0))
 	}
 	return nil

@@ -71,23 +71,27 @@ func TestBillsSettleABalanceOnce(t *testing.T) {
 		t.Errorf("paid the day before it was issued: %v, want ErrPaidTooEarly", err)
 	}
 
-	// The debt turns out a mistake: reversed, B owes nothing, and the open
-	// invoice can no longer be paid; it is voided instead.
+	// Reversing the debt would settle what the open invoice bills.
 	rev, _ := store.ReversalOf(debt)
 	rev.EntryDate, rev.Reason, rev.CreatedBy, rev.IdempotencyKey, rev.PostedAt =
 		day("2023-10-02"), "mistake", "operator:test", "rev-debt", at
-	if _, _, err := st.PostEntry(ctx, rev); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err = st.PostEntry(ctx, rev)
+	exceeds("reversing the debt an open invoice bills", err)
+
+	// A closing moves the balance without asking: B sells 4,000 in October
+	// and is owed 1,000 in all. The open invoice can no longer be paid; it
+	// is voided instead.
+	storeAll(t, st, stage(t, st, "r-oct", 10, contract("oct", "A", "B", 4000, "2023-10-12T10:00:00+09:00")))
+	closeMonth(t, st, "2023-10")
 	exceeds("paying an invoice for a balance settled another way", change("i1", "pay", ""))
-	if _, balance, _ := st.Ledger(ctx, "B"); balance != 2000 {
-		t.Errorf("B's balance = %d, want 2,000 (the direct collection)", balance)
+	if _, balance, _ := st.Ledger(ctx, "B"); balance != 1000 {
+		t.Errorf("B's balance = %d, want 1,000", balance)
 	}
-	// Money that moved is recorded when no open bill covers it.
 	if err := change("i1", "void", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := entry("refund", store.EntryPayout, -2000); err != nil {
-		t.Errorf("paying back 2,000: %v", err)
+	// Money that moved is recorded when no open bill covers it.
+	if _, err := entry("refund", store.EntryPayout, -1000); err != nil {
+		t.Errorf("paying back 1,000: %v", err)
 	}
 }

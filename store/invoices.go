@@ -23,6 +23,9 @@ const (
 // ErrInvalidTransition refuses a change the record's status does not allow.
 var ErrInvalidTransition = fmt.Errorf("not allowed in the record's current status: %w", ErrConflict)
 
+// ErrDueDatePassed refuses issuing an invoice whose due date has passed.
+var ErrDueDatePassed = fmt.Errorf("the due date has passed: %w", ErrConflict)
+
 // ErrPaidTooEarly refuses a payment dated before the bill could be paid:
 // before an invoice was issued or a payment approved.
 var ErrPaidTooEarly = fmt.Errorf("paid before it was issued or approved: %w", ErrConflict)
@@ -280,6 +283,9 @@ func updateDraftInvoice(tx *gorm.DB, inv Invoice, ch InvoiceChange) error {
 func issueInvoice(tx *gorm.DB, inv Invoice, ch InvoiceChange) error {
 	if inv.DocumentKey == nil {
 		return ErrNoDocument
+	}
+	if inv.DueDate.Before(models.DayJST(ch.At)) {
+		return ErrDueDatePassed
 	}
 	if err := checkIssue(tx, inv.BrokerID, inv.ID, inv.Amount); err != nil {
 		return err

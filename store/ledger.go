@@ -34,32 +34,9 @@ var ErrAlreadyReversed = fmt.Errorf("entry already reversed: %w", ErrConflict)
 var ErrNotReversible = fmt.Errorf("a reversal cannot be reversed; post a new entry: %w", ErrConflict)
 
 // PostEntry appends an entry once per idempotency key: posting the same key
-// again returns the entry posted first, with created false.
+// again returns the entry posted first, with created false. The entry is
+// checked against the broker's open bills first (see checkManual).
 func (s *Store) PostEntry(ctx context.Context, e Entry) (Entry, bool, error) {
-	if e.Kind == EntryCollection || e.Kind == EntryPayout {
-		return s.postManual(ctx, e)
-	}
-	res := s.db.WithContext(ctx).Exec(`
-		INSERT INTO ledger_entries (broker_id, kind, amount, entry_date, description, month,
-		                            reverses, reason, created_by, idempotency_key, posted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (idempotency_key) DO NOTHING`,
-		e.BrokerID, e.Kind, e.Amount, e.EntryDate, e.Description, e.Month, e.Reverses,
-		optional(e.Reason), e.CreatedBy, e.IdempotencyKey, e.PostedAt)
-	if isUniqueViolation(res.Error) && e.Reverses != nil {
-		return Entry{}, false, ErrAlreadyReversed
-	}
-	if res.Error != nil {
-		return Entry{}, false, fmt.Errorf("posting ledger entry: %w", res.Error)
-	}
-	posted, err := s.entryWhere(ctx, "idempotency_key = ?", e.IdempotencyKey)
-	return posted, res.RowsAffected == 1, err
-}
-
-// postManual posts a collection or payout recorded outside the bills,
-// checked against the broker's open bills (see checkManual). A request sent
-// again finds its entry and is not checked again.
-func (s *Store) postManual(ctx context.Context, e Entry) (Entry, bool, error) {
 	posted, err := s.entryWhere(ctx, "idempotency_key = ?", e.IdempotencyKey)
 	if !errors.Is(err, ErrNotFound) {
 		return posted, false, err
@@ -70,15 +47,18 @@ func (s *Store) postManual(ctx context.Context, e Entry) (Entry, bool, error) {
 			return err
 		}
 		res := tx.Exec(`
-			INSERT INTO ledger_entries (broker_id, kind, amount, entry_date, description, reason,
-			                            created_by, idempotency_key, posted_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			INSERT INTO ledger_entries (broker_id, kind, amount, entry_date, description, month,
+			                            reverses, reason, created_by, idempotency_key, posted_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (idempotency_key) DO NOTHING`,
-			e.BrokerID, e.Kind, e.Amount, e.EntryDate, e.Description, optional(e.Reason), e.CreatedBy,
-			e.IdempotencyKey, e.PostedAt)
+			e.BrokerID, e.Kind, e.Amount, e.EntryDate, e.Description, e.Month, e.Reverses,
+			optional(e.Reason), e.CreatedBy, e.IdempotencyKey, e.PostedAt)
 		created = res.RowsAffected == 1
 		return res.Error
 	})
+	if isUniqueViolation(err) && e.Reverses != nil {
+		return Entry{}, false, ErrAlreadyReversed
+	}
 	if err != nil {
 		return Entry{}, false, fmt.Errorf("posting ledger entry: %w", err)
 	}
