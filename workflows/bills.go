@@ -91,10 +91,18 @@ func finalStatus(status string) bool {
 }
 
 // BillInput starts an invoice's or a payment's lifecycle with its draft.
+// A lifecycle that continues as a new run carries its state in Resume.
 type BillInput struct {
-	Kind  string
-	Draft activities.NewBill
+	Kind        string
+	Draft       activities.NewBill
+	Resume      *activities.BillState
+	OverdueDone bool
 }
+
+// maxChangesPerRun bounds the updates one run takes (Temporal refuses more
+// than 2,000 per run): past it, the lifecycle continues as a new run with
+// its state, however often a bill is changed or an action retried.
+var maxChangesPerRun = 500
 
 // bill is a lifecycle's state, mirrored from the database after each
 // activity.
@@ -109,7 +117,12 @@ type bill struct {
 	// database and state one at a time, so that state is always the last
 	// one stored.
 	busy bool
+	// changes counts the updates this run has taken.
+	changes int
 }
+
+// full reports that this run has taken its share of updates.
+func (b *bill) full() bool { return b.changes >= maxChangesPerRun }
 
 // turn waits until no other change is being applied and takes the turn;
 // release gives it back.
@@ -140,15 +153,30 @@ func runBill(ctx workflow.Context, in BillInput) (activities.BillState, error) {
 	if err := b.register(ctx); err != nil {
 		return activities.BillState{}, err
 	}
-	create := act.CreateInvoice
-	if b.kind == KindPayment {
-		create = act.CreatePayment
-	}
-	if err := workflow.ExecuteActivity(storeOptions(ctx), create, in.Draft).Get(ctx, &b.state); err != nil {
-		return activities.BillState{}, fmt.Errorf("creating %s: %w", b.kind, err)
+	if in.Resume != nil {
+		b.state, b.overdueDone = *in.Resume, in.OverdueDone
+	} else {
+		create := act.CreateInvoice
+		if b.kind == KindPayment {
+			create = act.CreatePayment
+		}
+		if err := workflow.ExecuteActivity(storeOptions(ctx), create, in.Draft).Get(ctx, &b.state); err != nil {
+			return activities.BillState{}, fmt.Errorf("creating %s: %w", b.kind, err)
+		}
 	}
 	b.created = true
 	for !finalStatus(b.state.Status) {
+		if b.full() {
+			// Let the changes in flight answer their callers first.
+			err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+			if err != nil {
+				return b.state, err
+			}
+			if !finalStatus(b.state.Status) {
+				return b.state, b.continueAsNew(ctx, in)
+			}
+			break
+		}
 		if err := b.waitForChange(ctx, in.Draft.ID); err != nil {
 			return b.state, err
 		}
@@ -159,11 +187,22 @@ func runBill(ctx workflow.Context, in BillInput) (activities.BillState, error) {
 	return b.state, nil
 }
 
+// continueAsNew starts the lifecycle afresh as a new run with its state.
+func (b *bill) continueAsNew(ctx workflow.Context, in BillInput) error {
+	wf := Invoice
+	if b.kind == KindPayment {
+		wf = Payment
+	}
+	state := b.state
+	in.Resume, in.OverdueDone = &state, b.overdueDone
+	return workflow.NewContinueAsNewError(ctx, wf, in)
+}
+
 // waitForChange waits for the status to move; an issued invoice also waits
 // for its due date.
 func (b *bill) waitForChange(ctx workflow.Context, id string) error {
 	status := b.state.Status
-	changed := func() bool { return b.state.Status != status }
+	changed := func() bool { return b.state.Status != status || b.full() }
 	if b.kind != KindInvoice || status != "issued" || b.overdueDone {
 		return workflow.Await(ctx, changed)
 	}
@@ -231,6 +270,7 @@ func (b *bill) notify(ctx workflow.Context, id, what, subject, body string) {
 func (b *bill) register(ctx workflow.Context) error {
 	err := workflow.SetUpdateHandler(ctx, BillUpdateName(b.kind, ActionCreated),
 		func(ctx workflow.Context) (activities.BillState, error) {
+			b.changes++
 			err := workflow.Await(ctx, func() bool { return b.created })
 			return b.state, err
 		})
@@ -274,6 +314,7 @@ func (b *bill) validate(action string) func(workflow.Context, activities.BillCha
 }
 
 func (b *bill) apply(ctx workflow.Context, ch activities.BillChange) (activities.BillState, error) {
+	b.changes++
 	release, err := b.turn(ctx)
 	if err != nil {
 		return b.state, err

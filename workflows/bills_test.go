@@ -2,12 +2,15 @@ package workflows
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"clearinghouse/activities"
 )
@@ -197,5 +200,50 @@ func TestPaymentNeedsASecondOperator(t *testing.T) {
 	want := []string{"update", "statement", "approve", "pay"}
 	if len(db.actions) != 4 || db.actions[2] != want[2] || db.actions[3] != want[3] {
 		t.Errorf("actions = %v, want %v", db.actions, want)
+	}
+}
+
+// A bill changed more often than a run takes continues as a new run that
+// carries its state; the new run picks up where the old one stopped.
+func TestBillContinuesAsNewRunAfterManyChanges(t *testing.T) {
+	defer func(n int) { maxChangesPerRun = n }(maxChangesPerRun)
+	maxChangesPerRun = 3
+	db := &billDB{}
+	env := newBillEnv(t, db)
+	draft := activities.NewBill{ID: "i1", BrokerID: "B", Amount: 5000, Date: "2099-01-31",
+		Doc: &activities.DocRef{Key: "k"}, CreatedBy: "op"}
+	note := "again"
+	for i := range 3 {
+		env.RegisterDelayedCallback(func() {
+			sendAction(t, env, KindInvoice, activities.BillChange{ID: "i1", Action: ActionUpdate,
+				Actor: "op", Note: &note}, nil)
+		}, time.Duration(i+1)*time.Minute)
+	}
+	env.ExecuteWorkflow(Invoice, BillInput{Draft: draft})
+	var can *workflow.ContinueAsNewError
+	if err := env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("after 3 changes: %v, want the run to continue as new", err)
+	}
+	if len(db.actions) != 3 {
+		t.Errorf("actions = %v, want the 3 updates", db.actions)
+	}
+
+	// The next run starts from the state: no new draft, and it goes on.
+	env = newBillEnv(t, db)
+	db.actions = nil
+	state := db.state
+	env.RegisterDelayedCallback(func() {
+		sendAction(t, env, KindInvoice, activities.BillChange{ID: "i1", Action: ActionIssue, Actor: "op"}, nil)
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		sendAction(t, env, KindInvoice, activities.BillChange{ID: "i1", Action: ActionPay, Actor: "op"}, nil)
+	}, 2*time.Minute)
+	env.ExecuteWorkflow(Invoice, BillInput{Draft: draft, Resume: &state})
+	var final activities.BillState
+	if err := env.GetWorkflowResult(&final); err != nil || final.Status != "paid" {
+		t.Fatalf("resumed run: %+v, %v; want paid", final, err)
+	}
+	if !slices.Equal(db.actions, []string{"issue", "pay"}) {
+		t.Errorf("actions of the resumed run = %v, want issue then pay (and no new draft)", db.actions)
 	}
 }
