@@ -265,12 +265,21 @@ func (s *Server) updateBill(ctx context.Context, kind, id, action string, ch *ac
 	if ch != nil {
 		args = []any{*ch}
 	}
-	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.BillWorkflowID(kind, id), UpdateName: workflows.BillUpdateName(kind, action),
-		Args: args, WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = handle.Get(ctx, nil)
+	var err error
+	// A lifecycle continuing as a new run turns away the updates that reach
+	// its old run as it closes: those are sent once more, to the new run.
+	for attempt := 0; attempt < 2; attempt++ {
+		var handle client.WorkflowUpdateHandle
+		handle, err = s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: workflows.BillWorkflowID(kind, id), UpdateName: workflows.BillUpdateName(kind, action),
+			Args: args, WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err == nil {
+			err = handle.Get(ctx, nil)
+		}
+		if err == nil || !strings.Contains(err.Error(), "update was aborted by closing workflow") {
+			break
+		}
 	}
 	return transitionError(err)
 }

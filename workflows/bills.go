@@ -150,12 +150,15 @@ func Payment(ctx workflow.Context, in BillInput) (activities.BillState, error) {
 
 func runBill(ctx workflow.Context, in BillInput) (activities.BillState, error) {
 	b := &bill{kind: in.Kind}
+	// A resumed run knows its state before its handlers are registered:
+	// changes that arrived meanwhile are checked as soon as they are.
+	if in.Resume != nil {
+		b.state, b.overdueDone, b.created = *in.Resume, in.OverdueDone, true
+	}
 	if err := b.register(ctx); err != nil {
 		return activities.BillState{}, err
 	}
-	if in.Resume != nil {
-		b.state, b.overdueDone = *in.Resume, in.OverdueDone
-	} else {
+	if in.Resume == nil {
 		create := act.CreateInvoice
 		if b.kind == KindPayment {
 			create = act.CreatePayment

@@ -232,9 +232,10 @@ func TestBillContinuesAsNewRunAfterManyChanges(t *testing.T) {
 	env = newBillEnv(t, db)
 	db.actions = nil
 	state := db.state
+	// A change waiting for the new run is checked against the carried state.
 	env.RegisterDelayedCallback(func() {
 		sendAction(t, env, KindInvoice, activities.BillChange{ID: "i1", Action: ActionIssue, Actor: "op"}, nil)
-	}, time.Minute)
+	}, 0)
 	env.RegisterDelayedCallback(func() {
 		sendAction(t, env, KindInvoice, activities.BillChange{ID: "i1", Action: ActionPay, Actor: "op"}, nil)
 	}, 2*time.Minute)
