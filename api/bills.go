@@ -384,32 +384,6 @@ func (s *Server) checkPaidOn(paidOn string, since *time.Time, what string) error
 	return nil
 }
 
-// lostRace tells whether a bill's state after an action is another
-// request's: two different requests racing to pay (or approve, or void)
-// both pass the workflow's checks, the first applies and the second finds
-// it done. The second must hear 409, as it would a moment later, not the
-// first one's result as its own.
-func (s *Server) lostRace(ch activities.BillChange, paidOn *time.Time, voidReason, approvedBy *string) bool {
-	switch ch.Action {
-	case workflows.ActionPay:
-		want := ch.PaidOn
-		if want == "" {
-			want = s.today()
-		}
-		return paidOn != nil && paidOn.Format(time.DateOnly) != want
-	case workflows.ActionVoid:
-		return voidReason != nil && *voidReason != ch.Reason
-	case workflows.ActionApprove:
-		return approvedBy != nil && *approvedBy != ch.Actor
-	}
-	return false
-}
-
-func lostRaceError(action string) *apiError {
-	return newError(http.StatusConflict, CodeInvalidTransition,
-		"another request did this first ("+action+"); reload to see the bill as it is")
-}
-
 // Statuses each kind of bill can be searched by.
 var billStatuses = map[string][]string{
 	workflows.KindInvoice: {store.InvoiceDraft, store.InvoiceIssued, store.InvoiceOverdue,

@@ -247,9 +247,5 @@ func (s *Server) runPaymentAction(c *gin.Context, id string, ch activities.BillC
 		fail(c, err)
 		return
 	}
-	if s.lostRace(ch, p.PaidOn, p.VoidReason, p.ApprovedBy) {
-		fail(c, lostRaceError(ch.Action))
-		return
-	}
 	c.JSON(http.StatusOK, s.paymentView(p))
 }

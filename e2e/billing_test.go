@@ -436,19 +436,7 @@ func TestRacingPaymentsWithDifferentDatesRecordOne(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	ok := 0
-	for _, st := range statuses {
-		switch st {
-		case http.StatusOK:
-			ok++
-		case http.StatusConflict:
-		default:
-			t.Errorf("racing payment: HTTP %d", st)
-		}
-	}
-	if ok != 1 {
-		t.Errorf("statuses %v: want exactly one 200 and the rest 409", statuses)
-	}
+	oneWinner(t, "racing payment", statuses, http.StatusOK)
 	if n := s.count("SELECT count(*) FROM ledger_entries WHERE kind = 'collection'"); n != 1 {
 		t.Errorf("%d collection entries, want 1", n)
 	}
@@ -590,19 +578,7 @@ func TestRacingRegistrationsWithOneKeyMakeOneBill(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	created := 0
-	for _, st := range statuses {
-		switch st {
-		case http.StatusCreated:
-			created++
-		case http.StatusConflict:
-		default:
-			t.Errorf("racing registration: HTTP %d", st)
-		}
-	}
-	if created != 1 {
-		t.Errorf("statuses %v: want one 201 and the rest 409", statuses)
-	}
+	oneWinner(t, "racing registration", statuses, http.StatusCreated)
 	if n := s.count("SELECT count(*) FROM invoices"); n != 1 {
 		t.Errorf("%d invoices, want 1", n)
 	}
@@ -624,4 +600,23 @@ func (s *stack) storedPDFs() int {
 		s.t.Fatal(err)
 	}
 	return files
+}
+
+// oneWinner checks the answers to racing requests: exactly one won,
+// answered with won, and every other one heard 409.
+func oneWinner(t *testing.T, what string, statuses []int, won int) {
+	t.Helper()
+	winners := 0
+	for _, st := range statuses {
+		switch st {
+		case won:
+			winners++
+		case http.StatusConflict:
+		default:
+			t.Errorf("%s: HTTP %d", what, st)
+		}
+	}
+	if winners != 1 {
+		t.Errorf("%s: statuses %v, want exactly one %d and the rest 409", what, statuses, won)
+	}
 }

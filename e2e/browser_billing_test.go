@@ -339,7 +339,8 @@ func expectApprovalNeedsStatement(t *testing.T, s *stack, b *browser) {
 		"broker_id": "A", "amount": 1000, "scheduled_on": "2023-10-31",
 	}), http.StatusCreated)
 	b.open("/payments/" + bare.ID)
-	b.waitText("main .panel .action-blocked", "支払明細書が添付されていないため承認できません")
+	b.waitText("main .panel .action-blocked",
+		"支払明細書が添付されていないため承認できません")
 	if n := b.count(`main button[data-action="approve"]:disabled`); n != 1 {
 		t.Errorf("disabled 承認 buttons on a payment without a statement: got %d, want 1", n)
 	}

@@ -65,7 +65,8 @@ func TestBrowserOperatorClosesAMonthAndRecordsACollection(t *testing.T) {
 	b.click(searchButton)
 	b.waitText(settlementBalance, "+2,000円")
 	row := b.text(ledgerTable + " tbody tr:first-child")
-	wants := []string{"+2,000円", "2023年度9月取引収支", "2023-10-01", "自動計上（ワークフロー close-2023-09）"}
+	wants := []string{"+2,000円", "2023年度9月取引収支", "2023-10-01",
+		"自動計上（ワークフロー close-2023-09）"}
 	for _, want := range wants {
 		if !strings.Contains(row, want) {
 			t.Errorf("first ledger row: got %q, want it to contain %q", row, want)
@@ -354,8 +355,10 @@ func TestBrowserLogoutEndsTheSession(t *testing.T) {
 	b.screenshot("01-signed-out")
 
 	b.click(`main form button[type="submit"]`)
-	b.waitText(`main .field:has(input[name="login_id"]) .field-error`, "ログインIDを入力してください")
-	b.waitText(`main .field:has(input[name="password"]) .field-error`, "パスワードを入力してください")
+	b.waitText(`main .field:has(input[name="login_id"]) .field-error`,
+		"ログインIDを入力してください")
+	b.waitText(`main .field:has(input[name="password"]) .field-error`,
+		"パスワードを入力してください")
 	if n := b.count("main .notice-success"); n != 0 {
 		t.Errorf("logout notices after a new attempt to sign in: got %d, want none", n)
 	}

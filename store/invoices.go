@@ -320,8 +320,9 @@ func payInvoice(tx *gorm.DB, inv Invoice, ch InvoiceChange) error {
 	}
 	entryID, err := postOnce(tx, Entry{
 		BrokerID: inv.BrokerID, Kind: EntryCollection, Amount: inv.Amount, EntryDate: paidOn,
-		Description: "清算 払い込み（請求 " + number + "）", Reason: "請求書 " + number + " の入金記録",
-		CreatedBy: ch.Actor, IdempotencyKey: "invoice:" + inv.ID + ":paid", PostedAt: ch.At,
+		Description: "清算 払い込み（請求 " + number + "）",
+		Reason:      "請求書 " + number + " の入金記録",
+		CreatedBy:   ch.Actor, IdempotencyKey: "invoice:" + inv.ID + ":paid", PostedAt: ch.At,
 	})
 	if err != nil {
 		return err
